@@ -1,0 +1,286 @@
+// gemm.cpp — the GEMM driver: the five loops of the Goto/BLIS algorithm around a micro-kernel.
+//
+//   for jc in N step NC:                 5th loop: a column block of B and C
+//     for pc in K step KC:               4th loop: pack B[pc:+kc, jc:+nc] → Bp  (lives in L3)
+//       for ic in M step MC:             3rd loop: pack A[ic:+mc, pc:+kc] → Ap  (lives in L2)
+//         for jr in nc step NR:          2nd loop: one kc×NR micro-panel of Bp  (lives in L1)
+//           for ir in mc step MR:        1st loop: one MR×kc micro-panel of Ap
+//             micro-kernel: C[ir:+MR, jr:+NR] += Ap panel · Bp panel  (in registers)
+//
+// Packing copies each block once into the order the micro-kernel reads it, contiguous and
+// aligned, and it is where transposes are absorbed and edges are zero-padded: the
+// micro-kernel never sees a stride of B or a ragged panel.
+//
+// Block sizes, for a core with 32 KiB L1d, 1 MiB L2 and a shared L3 of several MiB
+// (AMD Zen 3–5, Intel since Haswell are close to this):
+//   KC = 256: a kc×NR panel of B is 256·16·4 B = 16 KiB — half of L1, so it stays there while
+//             the MR×kc panels of A (6 KiB each) stream past it.
+//   MC = 144: the packed A block is 144·256·4 B = 144 KiB, well inside L2 with room for C.
+//   NC = 4080: the packed B block is 256·4080·4 B ≈ 4 MiB, a share of L3.
+// They are the values BLIS uses for sgemm on Zen; on other cores they are still sane.
+//
+// Threads (OpenMP) split the jr×ir grid of micro-tiles of each block, and share the packing.
+// Every element of C is still summed by one micro-kernel call per pc block, k in order, so
+// the result is the same bit for bit on any number of threads.
+#include "gemm.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "gemm_kernel.hpp"
+
+namespace nnlab {
+
+using detail::MR;
+using detail::NR;
+
+namespace {
+
+constexpr int KC = 256;
+constexpr int MC = 144;   // a multiple of MR
+constexpr int NC = 4080;  // a multiple of NR
+// Below this many flops a product runs on one thread: the fork/join costs more.
+constexpr double kParallelFlops = 2.0e6;
+
+// ---- settings -----------------------------------------------------------------------
+
+int default_threads() {
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+int g_threads = 0;  // 0: not set, use default_threads()
+GemmKernel g_kernel_choice = GemmKernel::Auto;
+
+bool cpu_has_avx2() {
+#if !defined(NNLAB_NO_AVX2) && (defined(__x86_64__) || defined(__i386__))
+    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return has;
+#else
+    return false;
+#endif
+}
+
+detail::MicroKernel pick_kernel() {
+#ifndef NNLAB_NO_AVX2
+    if (g_kernel_choice != GemmKernel::Portable && cpu_has_avx2()) return detail::micro_kernel_avx2;
+#endif
+    return detail::micro_kernel_portable;
+}
+
+// ---- packing buffers, reused across calls -------------------------------------------
+
+struct AlignedBuffer {
+    struct Free {
+        void operator()(float* p) const { std::free(p); }
+    };
+    std::unique_ptr<float[], Free> data;
+    std::size_t capacity = 0;
+
+    float* get(std::size_t count) {
+        if (count > capacity) {
+            std::size_t bytes = (count * sizeof(float) + 63) / 64 * 64;
+            float* p = static_cast<float*>(std::aligned_alloc(64, bytes));
+            if (p == nullptr) throw std::bad_alloc();
+            data.reset(p);
+            capacity = count;
+        }
+        return data.get();
+    }
+};
+
+// One pair per calling thread: the training loop allocates nothing after its first step.
+thread_local AlignedBuffer t_packed_a, t_packed_b;
+
+// ---- packing --------------------------------------------------------------------------
+
+// A view of op(X) as a rows×cols matrix: element (i, j) of op(X).
+struct View {
+    const float* x;
+    int ld;
+    bool transposed;
+    float operator()(int i, int j) const {
+        return transposed ? x[static_cast<std::size_t>(j) * ld + i] : x[static_cast<std::size_t>(i) * ld + j];
+    }
+};
+
+// Packs op(A)[i0 : i0+mc, p0 : p0+kc] panel by panel: panel p holds rows i0+p·MR … +MR,
+// stored k-major (MR consecutive floats per k). Rows past mc are zero.
+void pack_a_panel(const View& a, int i0, int p0, int rows, int kc, float* out) {
+    for (int k = 0; k < kc; ++k, out += MR) {
+        for (int r = 0; r < rows; ++r) out[r] = a(i0 + r, p0 + k);
+        for (int r = rows; r < MR; ++r) out[r] = 0.0f;
+    }
+}
+
+// Packs op(B)[p0 : p0+kc, j0 : j0+NR] as kc rows of NR floats; columns past `cols` are zero.
+void pack_b_panel(const View& b, int p0, int j0, int cols, int kc, float* out) {
+    if (!b.transposed) {
+        for (int k = 0; k < kc; ++k, out += NR) {
+            const float* src = b.x + static_cast<std::size_t>(p0 + k) * b.ld + j0;
+            for (int j = 0; j < cols; ++j) out[j] = src[j];
+            for (int j = cols; j < NR; ++j) out[j] = 0.0f;
+        }
+        return;
+    }
+    // Bᵀ stored: column j of op(B) is row j of B, contiguous in k.
+    for (int j = 0; j < NR; ++j) {
+        if (j < cols) {
+            const float* src = b.x + static_cast<std::size_t>(j0 + j) * b.ld + p0;
+            for (int k = 0; k < kc; ++k) out[k * NR + j] = src[k];
+        } else {
+            for (int k = 0; k < kc; ++k) out[k * NR + j] = 0.0f;
+        }
+    }
+}
+
+// ---- argument checks ------------------------------------------------------------------
+
+void check_args(Trans ta, Trans tb, int M, int N, int K, int lda, int ldb, int ldc) {
+    auto fail = [](const std::string& what) { throw std::invalid_argument("gemm: " + what); };
+    if (M < 0 || N < 0 || K < 0)
+        fail("negative size M=" + std::to_string(M) + " N=" + std::to_string(N) + " K=" + std::to_string(K));
+    const int a_width = ta == Trans::No ? K : M;
+    const int b_width = tb == Trans::No ? N : K;
+    if (lda < std::max(1, a_width)) fail("lda=" + std::to_string(lda) + " is less than A's width " + std::to_string(a_width));
+    if (ldb < std::max(1, b_width)) fail("ldb=" + std::to_string(ldb) + " is less than B's width " + std::to_string(b_width));
+    if (ldc < std::max(1, N)) fail("ldc=" + std::to_string(ldc) + " is less than C's width N=" + std::to_string(N));
+}
+
+// C = β·C, used when there is no product to add (K = 0 or α = 0).
+void scale_c(int M, int N, float beta, float* C, int ldc) {
+    for (int i = 0; i < M; ++i) {
+        float* c = C + static_cast<std::size_t>(i) * ldc;
+        for (int j = 0; j < N; ++j) c[j] = beta == 0.0f ? 0.0f : beta * c[j];
+    }
+}
+
+}  // namespace
+
+// ---- the driver -------------------------------------------------------------------------
+
+void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb,
+          float beta, float* C, int ldc) {
+    check_args(ta, tb, M, N, K, lda, ldb, ldc);
+    if (M == 0 || N == 0) return;
+    if (K == 0 || alpha == 0.0f) return scale_c(M, N, beta, C, ldc);
+
+    const View a{A, lda, ta == Trans::Yes};
+    const View b{B, ldb, tb == Trans::Yes};
+    const detail::MicroKernel kernel = pick_kernel();
+    const double flops = 2.0 * M * N * K;
+    const int threads = flops < kParallelFlops ? 1 : gemm_threads();
+
+    // With one panel of B (N ≤ NR) a packed A block would be read once: packing it costs
+    // as much as it saves. The micro-kernel then reads A in place, through its strides.
+    const bool pack_a = N > NR;
+    const int a_rs = a.transposed ? 1 : lda;  // stride between rows i of op(A)
+    const int a_ks = a.transposed ? lda : 1;  // stride between columns k of op(A)
+
+    // Split K into equal blocks of at most KC, so no block is a sliver (784 → 4 × 196).
+    const int k_blocks = (K + KC - 1) / KC;
+    const int kc_even = (K + k_blocks - 1) / k_blocks;
+
+    float* Ap = pack_a ? t_packed_a.get(static_cast<std::size_t>(MC) * kc_even) : nullptr;
+    float* Bp = t_packed_b.get(static_cast<std::size_t>((std::min(N, NC) + NR - 1) / NR * NR) * kc_even);
+
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    for (int jc = 0; jc < N; jc += NC) {
+        const int nc = std::min(NC, N - jc);
+        const int n_panels = (nc + NR - 1) / NR;
+        for (int pc = 0; pc < K; pc += kc_even) {
+            const int kc = std::min(kc_even, K - pc);
+            const float beta_here = pc == 0 ? beta : 1.0f;  // later K blocks add to C
+
+#pragma omp for schedule(static)
+            for (int q = 0; q < n_panels; ++q)
+                pack_b_panel(b, pc, jc + q * NR, std::min(NR, nc - q * NR), kc, Bp + static_cast<std::size_t>(q) * NR * kc);
+
+            for (int ic = 0; ic < M; ic += MC) {
+                const int mc = std::min(MC, M - ic);
+                const int m_panels = (mc + MR - 1) / MR;
+                if (pack_a) {
+#pragma omp for schedule(static)
+                    for (int p = 0; p < m_panels; ++p)
+                        pack_a_panel(a, ic + p * MR, pc, std::min(MR, mc - p * MR), kc,
+                                     Ap + static_cast<std::size_t>(p) * MR * kc);
+                }
+                // The macro-kernel: every MR×NR tile of this block, B panel by B panel.
+#pragma omp for schedule(static)
+                for (int tile = 0; tile < n_panels * m_panels; ++tile) {
+                    const int q = tile / m_panels, p = tile % m_panels;
+                    const int i = ic + p * MR, j = jc + q * NR;
+                    const int m = std::min(MR, M - i), n = std::min(NR, N - j);
+                    float* c = C + static_cast<std::size_t>(i) * ldc + j;
+                    const float* b_panel = Bp + static_cast<std::size_t>(q) * NR * kc;
+                    if (pack_a) {
+                        kernel(kc, Ap + static_cast<std::size_t>(p) * MR * kc, 1, MR, b_panel, c, ldc, alpha, beta_here, m, n);
+                    } else {
+                        const float* a_tile = A + static_cast<std::size_t>(i) * a_rs + static_cast<std::size_t>(pc) * a_ks;
+                        kernel(kc, a_tile, a_rs, a_ks, b_panel, c, ldc, alpha, beta_here, m, n);
+                    }
+                }
+            }
+        }
+    }
+}
+
+void gemm(Trans ta, Trans tb, float alpha, const Matrix& A, const Matrix& B, float beta, Matrix& C) {
+    const int M = ta == Trans::No ? A.rows() : A.cols();
+    const int K = ta == Trans::No ? A.cols() : A.rows();
+    const int Kb = tb == Trans::No ? B.rows() : B.cols();
+    const int N = tb == Trans::No ? B.cols() : B.rows();
+    if (K != Kb || C.rows() != M || C.cols() != N) {
+        throw std::invalid_argument(std::string("gemm: shapes do not fit: op(A) from A ") + A.shape() +
+                                    (ta == Trans::Yes ? "ᵀ" : "") + ", op(B) from B " + B.shape() +
+                                    (tb == Trans::Yes ? "ᵀ" : "") + ", C " + C.shape() + " (op(A): M×K, op(B): K×N, C: M×N)");
+    }
+    gemm(ta, tb, M, N, K, alpha, A.data(), std::max(1, A.cols()), B.data(), std::max(1, B.cols()), beta, C.data(),
+         std::max(1, C.cols()));
+}
+
+void gemm_reference(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda, const float* B,
+                    int ldb, float beta, float* C, int ldc) {
+    check_args(ta, tb, M, N, K, lda, ldb, ldc);
+    const View a{A, lda, ta == Trans::Yes};
+    const View b{B, ldb, tb == Trans::Yes};
+    for (int i = 0; i < M; ++i) {
+        for (int j = 0; j < N; ++j) {
+            double sum = 0.0;
+            for (int k = 0; k < K; ++k) sum += static_cast<double>(a(i, k)) * b(k, j);
+            float& c = C[static_cast<std::size_t>(i) * ldc + j];
+            const double scaled_c = beta == 0.0f ? 0.0 : static_cast<double>(beta) * c;
+            c = static_cast<float>(alpha * sum + scaled_c);
+        }
+    }
+}
+
+void set_gemm_threads(int threads) {
+    if (threads < 1) throw std::invalid_argument("set_gemm_threads: need at least 1 thread, got " + std::to_string(threads));
+    g_threads = threads;
+}
+
+int gemm_threads() { return g_threads > 0 ? g_threads : default_threads(); }
+
+void set_gemm_kernel(GemmKernel kernel) {
+    if (kernel == GemmKernel::Avx2 && !cpu_has_avx2())
+        throw std::runtime_error("set_gemm_kernel: the AVX2+FMA kernel is not available on this CPU or build");
+    g_kernel_choice = kernel;
+}
+
+const char* gemm_kernel_name() { return pick_kernel() == detail::micro_kernel_portable ? "portable" : "avx2"; }
+
+bool gemm_avx2_available() { return cpu_has_avx2(); }
+
+}  // namespace nnlab

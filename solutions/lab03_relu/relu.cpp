@@ -1,0 +1,27 @@
+#include "relu.hpp"
+#include "todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
+
+namespace nnlab {
+
+Matrix ReLU::forward(const Matrix& input) {
+    // TODO(lab03): keep a copy of the input in x, then return y with y(i, j) = max(0, x(i, j)).
+    // BEGIN SOLUTION
+    x = input;
+    Matrix y(x.rows(), x.cols());
+    for (std::size_t i = 0; i < x.size(); ++i) y.data()[i] = x.data()[i] > 0.0f ? x.data()[i] : 0.0f;
+    return y;
+    // END SOLUTION
+}
+
+Matrix ReLU::backward(const Matrix& dy) const {
+    // TODO(lab03): 1. dy must have x's shape: require_shape(dy, x.rows(), x.cols(), "ReLU::backward: dy").
+    //              2. dx(i, j) = dy(i, j) where x(i, j) > 0, and 0 elsewhere (x = 0 included).
+    // BEGIN SOLUTION
+    require_shape(dy, x.rows(), x.cols(), "ReLU::backward: dy (the shape of the last forward's input)");
+    Matrix dx(dy.rows(), dy.cols());
+    for (std::size_t i = 0; i < dy.size(); ++i) dx.data()[i] = x.data()[i] > 0.0f ? dy.data()[i] : 0.0f;
+    return dx;
+    // END SOLUTION
+}
+
+}  // namespace nnlab
