@@ -1,5 +1,6 @@
 #include "dataset.hpp"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
@@ -51,8 +52,29 @@ Dataset load_idx_dataset(const std::string& images_path, const std::string& labe
 }
 
 Dataset load_split(const std::string& folder, Split split) {
-    const std::string name = std::filesystem::path(folder).filename().string() + (split == Split::Train ? "/train" : "/test");
-    return load_idx_dataset(find_file(folder, base_name(split, true)), find_file(folder, base_name(split, false)), name);
+    const std::string set = std::filesystem::path(folder).filename().string();
+    Dataset d = load_idx_dataset(find_file(folder, base_name(split, true)), find_file(folder, base_name(split, false)),
+                                 set + (split == Split::Train ? "/train" : "/test"));
+    if (set == "mnist") d.scale = kMnistScale;
+    else if (set == "fashion-mnist") d.scale = kFashionScale;
+    else d.scale = pixel_statistics(split == Split::Train ? d : load_split(folder, Split::Train));
+    return d;
+}
+
+PixelScale pixel_statistics(const Dataset& data) {
+    // A histogram of the 256 byte values gives the exact moments in one pass.
+    std::vector<double> count(256, 0.0);
+    for (std::uint8_t b : data.images) count[b] += 1.0;
+    double n = 0, sum = 0, sum_sq = 0;
+    for (int v = 0; v < 256; ++v) {
+        const double x = v / 255.0;
+        n += count[static_cast<std::size_t>(v)];
+        sum += count[static_cast<std::size_t>(v)] * x;
+        sum_sq += count[static_cast<std::size_t>(v)] * x * x;
+    }
+    if (n == 0) return {};
+    const double mean = sum / n, var = sum_sq / n - mean * mean;
+    return {static_cast<float>(mean), static_cast<float>(var > 0 ? std::sqrt(var) : 1.0)};
 }
 
 std::string data_dir() {
@@ -71,12 +93,13 @@ void fill_batch(const Dataset& data, const int* indices, int n, Matrix& x, std::
     const int f = data.features();
     x.resize(n, f);
     y.resize(static_cast<std::size_t>(n));
-    // x(r, j) = pixel / 255: MNIST's bytes become floats in [0, 1]
-    constexpr float kScale = 1.0f / 255.0f;
+    // x = (byte/255 − mean)/stddev = byte·scale + offset, as one multiply-add per pixel
+    const float scale = 1.0f / (255.0f * data.scale.stddev);
+    const float offset = -data.scale.mean / data.scale.stddev;
     for (int r = 0; r < n; ++r) {
         const std::uint8_t* src = data.image(indices[r]);
         float* dst = x.row(r);
-        for (int j = 0; j < f; ++j) dst[j] = static_cast<float>(src[j]) * kScale;
+        for (int j = 0; j < f; ++j) dst[j] = static_cast<float>(src[j]) * scale + offset;
         y[static_cast<std::size_t>(r)] = data.labels[static_cast<std::size_t>(indices[r])];
     }
 }

@@ -147,10 +147,15 @@ void write_json(const std::vector<LabResult>& labs, const std::string& path) {
 std::string lab_note(const LabResult& lab) {
     if (!lab.problem.empty()) return lab.problem;
     if (lab.failing() == 0) return "done";
+    // The earliest lab that a failure blames ("complete lab02 first: …"), if any.
+    std::string earliest;
     for (const auto& t : lab.tests) {
         const auto at = t.message.find("complete lab");
-        if (at != std::string::npos) return t.message.substr(at, std::string("complete lab00 first").size());
+        if (at == std::string::npos) continue;
+        const std::string blamed = t.message.substr(at, std::string("complete lab00 first").size());
+        if (earliest.empty() || blamed < earliest) earliest = blamed;
     }
+    if (!earliest.empty()) return earliest;
     return std::to_string(lab.failing()) + " of " + std::to_string(lab.tests.size()) + " tests failing";
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -160,10 +161,29 @@ TEST(Dataset, FillBatchScalesToUnitRange) {
     EXPECT_EQ(y, (std::vector<int>{6, 4}));
 }
 
+TEST(Dataset, FillBatchStandardizes) {
+    write_idx(temp_path("labels3s"), {3}, {4, 5, 6});
+    Dataset d = load_idx_dataset(small_images("images3s"), temp_path("labels3s"), "t");
+    d.scale = {0.5f, 0.25f};
+    Matrix x;
+    std::vector<int> y;
+    const int picks[] = {2};
+    fill_batch(d, picks, 1, x, y);
+    EXPECT_NEAR(x(0, 3), (1.0f - 0.5f) / 0.25f, 1e-6f);            // byte 255
+    EXPECT_NEAR(x(0, 0), (8.0f / 255.0f - 0.5f) / 0.25f, 1e-6f);   // byte 8
+    // pixel_statistics: bytes 0…11 and 255 of images3s
+    const PixelScale s = pixel_statistics(d);
+    double mean = 0, sq = 0;
+    for (auto b : d.images) mean += b / 255.0 / d.images.size();
+    for (auto b : d.images) sq += (b / 255.0 - mean) * (b / 255.0 - mean) / d.images.size();
+    EXPECT_NEAR(s.mean, mean, 1e-6);
+    EXPECT_NEAR(s.stddev, std::sqrt(sq), 1e-6);
+}
+
 // ---- the real files (fetched by the data.fetch fixture; skipped when offline) ----------
 
 namespace {
-void check_real(const std::string& folder, const std::array<int, 10>& train_counts) {
+void check_real(const std::string& folder, const std::array<int, 10>& train_counts, PixelScale scale) {
     const std::string dir = data_dir() + "/" + folder;
     if (!has_dataset(dir)) GTEST_SKIP() << folder << " not found in " << dir << "; fetch it with: cmake -P data/fetch.cmake "
                                         << (folder == "mnist" ? "mnist" : "fashion");
@@ -183,13 +203,18 @@ void check_real(const std::string& folder, const std::array<int, 10>& train_coun
     }
     EXPECT_EQ(lo, 0);
     EXPECT_EQ(hi, 255);
+    // The standardization constants in dataset.hpp are this training set's statistics.
+    const PixelScale measured = pixel_statistics(train);
+    EXPECT_NEAR(measured.mean, scale.mean, 1e-6);
+    EXPECT_NEAR(measured.stddev, scale.stddev, 1e-6);
+    EXPECT_EQ(test.scale.mean, scale.mean) << "the test split is standardized with the training statistics";
 }
 }  // namespace
 
-TEST(RealData, Mnist) { check_real("mnist", {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}); }
+TEST(RealData, Mnist) { check_real("mnist", {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}, kMnistScale); }
 
 TEST(RealData, FashionMnist) {
     std::array<int, 10> six_thousand;
     six_thousand.fill(6000);
-    check_real("fashion-mnist", six_thousand);
+    check_real("fashion-mnist", six_thousand, kFashionScale);
 }

@@ -65,3 +65,25 @@ using nnlab::testing_helpers::reference_matmul;
 // EXPECT_THROW_WITH(statement, std::invalid_argument, {"2×3", "4×5"})
 #define EXPECT_THROW_WITH(statement, E, ...) \
     EXPECT_TRUE((::nnlab::testing_helpers::throws_with<E>([&] { statement; }, __VA_ARGS__)))
+
+// ---- MNIST for the tests that train on it -------------------------------------------------
+#include "dataset.hpp"
+
+namespace nnlab::testing_helpers {
+
+// The MNIST split, loaded once per test program; nullptr when the files are not there.
+inline const Dataset* mnist(Split split) {
+    static const bool present = has_dataset(data_dir() + "/mnist");
+    if (!present) return nullptr;
+    static const Dataset train = load_split(data_dir() + "/mnist", Split::Train);
+    static const Dataset test = load_split(data_dir() + "/mnist", Split::Test);
+    return split == Split::Train ? &train : &test;
+}
+
+}  // namespace nnlab::testing_helpers
+
+// In a test: const Dataset& train = *REQUIRE_MNIST(Split::Train);  — skips with how to fetch it.
+#define REQUIRE_MNIST(split)                                                                             \
+    ::nnlab::testing_helpers::mnist(split);                                                              \
+    if (::nnlab::testing_helpers::mnist(split) == nullptr)                                               \
+    GTEST_SKIP() << "MNIST is not in " << ::nnlab::data_dir() << "/mnist; fetch it with: cmake -P data/fetch.cmake mnist"

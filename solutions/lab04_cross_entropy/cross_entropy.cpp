@@ -1,0 +1,106 @@
+#include "cross_entropy.hpp"
+
+#include "todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace nnlab {
+
+namespace {
+
+// Every label must name a column of a B×C matrix: one label per row, each in 0..C−1.
+void check_labels(const Matrix& m, const std::vector<int>& labels, const char* where) {
+    if (static_cast<int>(labels.size()) != m.rows())
+        throw std::invalid_argument(std::string(where) + ": " + std::to_string(labels.size()) + " labels for " +
+                                    std::to_string(m.rows()) + " rows (" + m.shape() + ")");
+    for (int i = 0; i < m.rows(); ++i)
+        if (labels[i] < 0 || labels[i] >= m.cols())
+            throw std::invalid_argument(std::string(where) + ": label " + std::to_string(labels[i]) + " in row " +
+                                        std::to_string(i) + " is outside 0.." + std::to_string(m.cols() - 1));
+}
+
+}  // namespace
+
+Matrix softmax_rows(const Matrix& f) {
+    // TODO(lab04): for each row i:
+    //   1. m = the largest f(i, j) of the row
+    //   2. e_j = exp(f(i, j) − m), and their sum s
+    //   3. p(i, j) = e_j / s
+    // BEGIN SOLUTION
+    Matrix p(f.rows(), f.cols());
+    for (int i = 0; i < f.rows(); ++i) {
+        float m = f(i, 0);
+        for (int j = 1; j < f.cols(); ++j) m = std::max(m, f(i, j));
+        float s = 0.0f;
+        for (int j = 0; j < f.cols(); ++j) s += p(i, j) = std::exp(f(i, j) - m);
+        for (int j = 0; j < f.cols(); ++j) p(i, j) /= s;
+    }
+    return p;
+    // END SOLUTION
+}
+
+Matrix log_softmax_rows(const Matrix& f) {
+    // TODO(lab04): for each row i, with m the row max:
+    //   log_p(i, j) = f(i, j) − m − log(Σ_k exp(f(i, k) − m))
+    // (never compute log(softmax): for a very unlikely class softmax underflows to 0 and log(0) = −inf.)
+    // BEGIN SOLUTION
+    Matrix log_p(f.rows(), f.cols());
+    for (int i = 0; i < f.rows(); ++i) {
+        float m = f(i, 0);
+        for (int j = 1; j < f.cols(); ++j) m = std::max(m, f(i, j));
+        float s = 0.0f;
+        for (int j = 0; j < f.cols(); ++j) s += std::exp(f(i, j) - m);
+        const float log_s = std::log(s);
+        for (int j = 0; j < f.cols(); ++j) log_p(i, j) = f(i, j) - m - log_s;
+    }
+    return log_p;
+    // END SOLUTION
+}
+
+float nll_loss(const Matrix& log_p, const std::vector<int>& labels) {
+    // TODO(lab04): 1. check_labels(log_p, labels, "nll_loss") — it throws for a bad label.
+    //              2. return (1/B) Σ_i −log_p(i, labels[i]). Sum in double: B can be 60000.
+    // BEGIN SOLUTION
+    check_labels(log_p, labels, "nll_loss");
+    double sum = 0.0;
+    for (int i = 0; i < log_p.rows(); ++i) sum -= log_p(i, labels[i]);
+    return static_cast<float>(sum / log_p.rows());
+    // END SOLUTION
+}
+
+Matrix cross_entropy_grad(const Matrix& p, const std::vector<int>& labels) {
+    // TODO(lab04): 1. check_labels(p, labels, "cross_entropy_grad").
+    //              2. g = p, then g(i, labels[i]) −= 1 for every row (p − onehot(y)),
+    //              3. and divide everything by B: L is a mean over the batch.
+    // BEGIN SOLUTION
+    check_labels(p, labels, "cross_entropy_grad");
+    Matrix g = p;
+    const float inv_b = 1.0f / static_cast<float>(p.rows());
+    for (int i = 0; i < g.rows(); ++i) {
+        g(i, labels[i]) -= 1.0f;
+        for (int j = 0; j < g.cols(); ++j) g(i, j) *= inv_b;
+    }
+    return g;
+    // END SOLUTION
+}
+
+float SoftmaxCrossEntropy::forward(const Matrix& f, const std::vector<int>& y) {
+    // TODO(lab04): keep p = softmax_rows(f) and the labels (backward needs both), and
+    //              return nll_loss(log_softmax_rows(f), y).
+    // BEGIN SOLUTION
+    p = softmax_rows(f);
+    labels = y;
+    return nll_loss(log_softmax_rows(f), y);
+    // END SOLUTION
+}
+
+Matrix SoftmaxCrossEntropy::backward() const {
+    // TODO(lab04): return the gradient of the last forward's loss with respect to its logits.
+    // BEGIN SOLUTION
+    return cross_entropy_grad(p, labels);
+    // END SOLUTION
+}
+
+}  // namespace nnlab
