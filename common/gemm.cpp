@@ -115,13 +115,27 @@ struct View {
     }
 };
 
-// Packs op(A)[i0 : i0+mc, p0 : p0+kc] panel by panel: panel p holds rows i0+p·MR … +MR,
-// stored k-major (MR consecutive floats per k). Rows past mc are zero.
+// Packs rows i0 … i0+rows−1 of op(A), columns p0 … p0+kc−1, into one MR×kc panel stored
+// k-major: MR consecutive floats per k. Rows past `rows` are zero.
 void pack_a_panel(const View& a, int i0, int p0, int rows, int kc, float* out) {
-    for (int k = 0; k < kc; ++k, out += MR) {
-        for (int r = 0; r < rows; ++r) out[r] = a(i0 + r, p0 + k);
-        for (int r = rows; r < MR; ++r) out[r] = 0.0f;
+    if (a.transposed) {
+        // Aᵀ stored: the MR values of one k are contiguous in memory.
+        for (int k = 0; k < kc; ++k, out += MR) {
+            const float* src = a.x + static_cast<std::size_t>(p0 + k) * a.ld + i0;
+            for (int r = 0; r < MR; ++r) out[r] = r < rows ? src[r] : 0.0f;
+        }
+        return;
     }
+    // A stored: walk MR rows side by side.
+    const float* src[MR];
+    for (int r = 0; r < MR; ++r) src[r] = a.x + static_cast<std::size_t>(i0 + std::min(r, rows - 1)) * a.ld + p0;
+    if (rows == MR) {
+        for (int k = 0; k < kc; ++k, out += MR)
+            for (int r = 0; r < MR; ++r) out[r] = src[r][k];
+        return;
+    }
+    for (int k = 0; k < kc; ++k, out += MR)
+        for (int r = 0; r < MR; ++r) out[r] = r < rows ? src[r][k] : 0.0f;
 }
 
 // Packs op(B)[p0 : p0+kc, j0 : j0+NR] as kc rows of NR floats; columns past `cols` are zero.
@@ -129,8 +143,11 @@ void pack_b_panel(const View& b, int p0, int j0, int cols, int kc, float* out) {
     if (!b.transposed) {
         for (int k = 0; k < kc; ++k, out += NR) {
             const float* src = b.x + static_cast<std::size_t>(p0 + k) * b.ld + j0;
-            for (int j = 0; j < cols; ++j) out[j] = src[j];
-            for (int j = cols; j < NR; ++j) out[j] = 0.0f;
+            if (cols == NR) {
+                for (int j = 0; j < NR; ++j) out[j] = src[j];
+            } else {
+                for (int j = 0; j < NR; ++j) out[j] = j < cols ? src[j] : 0.0f;
+            }
         }
         return;
     }

@@ -46,35 +46,62 @@ inline void store_row(float* c, __m256 acc0, __m256 acc1, __m256 alpha, float be
 }
 
 // The inner loop. kPacked: A is a packed panel (a(r, k) at a[k·MR + r]), the common case;
-// otherwise A is read in place through row pointers and a column stride.
+// otherwise A is read in place through six row pointers and a column stride.
+// The 12 accumulators are named variables, not an array: GCC keeps an array indexed by a
+// runtime bound (the edge store's m) on the stack, and every FMA would then wait on memory.
 template <bool kPacked>
 void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, float* c, int ldc, float alpha, float beta,
                  int m, int n) {
-    __m256 acc[MR][2];
-    for (int r = 0; r < MR; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+    __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
 
-    const float* a_row[MR];
-    if (!kPacked) {
-        // Rows past m would lie outside A: read row m−1 again; those sums are never stored.
-        for (int r = 0; r < MR; ++r) a_row[r] = a + static_cast<long>(std::min(r, m - 1)) * a_rs;
-    }
+    // Where a(r, k) is. Packed: one pointer, rows at fixed offsets, MR floats per k.
+    // Unpacked: six row pointers (rows past m read row m−1 again: inside A, never stored).
+    const float* a_r[MR];
+    for (int r = 0; r < MR; ++r) a_r[r] = a + static_cast<long>(std::min(r, m - 1)) * a_rs;
+    auto a_at = [&](int r) { return kPacked ? a + r : a_r[r]; };
+    // Ask for C's rows now: they arrive while the k loop runs, not when the store needs them.
+    for (int r = 0; r < m; ++r) _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<long>(r) * ldc), _MM_HINT_T0);
 
 #pragma GCC unroll 4
     for (int k = 0; k < kc; ++k) {
         const __m256 b0 = _mm256_load_ps(b);
         const __m256 b1 = _mm256_load_ps(b + 8);
-#pragma GCC unroll 6
-        for (int r = 0; r < MR; ++r) {
-            const __m256 a_rk = _mm256_broadcast_ss(kPacked ? a + r : a_row[r] + static_cast<long>(k) * a_ks);
-            acc[r][0] = _mm256_fmadd_ps(a_rk, b0, acc[r][0]);
-            acc[r][1] = _mm256_fmadd_ps(a_rk, b1, acc[r][1]);
+        __m256 ak;
+        ak = _mm256_broadcast_ss(a_at(0));
+        c00 = _mm256_fmadd_ps(ak, b0, c00);
+        c01 = _mm256_fmadd_ps(ak, b1, c01);
+        ak = _mm256_broadcast_ss(a_at(1));
+        c10 = _mm256_fmadd_ps(ak, b0, c10);
+        c11 = _mm256_fmadd_ps(ak, b1, c11);
+        ak = _mm256_broadcast_ss(a_at(2));
+        c20 = _mm256_fmadd_ps(ak, b0, c20);
+        c21 = _mm256_fmadd_ps(ak, b1, c21);
+        ak = _mm256_broadcast_ss(a_at(3));
+        c30 = _mm256_fmadd_ps(ak, b0, c30);
+        c31 = _mm256_fmadd_ps(ak, b1, c31);
+        ak = _mm256_broadcast_ss(a_at(4));
+        c40 = _mm256_fmadd_ps(ak, b0, c40);
+        c41 = _mm256_fmadd_ps(ak, b1, c41);
+        ak = _mm256_broadcast_ss(a_at(5));
+        c50 = _mm256_fmadd_ps(ak, b0, c50);
+        c51 = _mm256_fmadd_ps(ak, b1, c51);
+        if (kPacked) {
+            a += MR;
+        } else {
+            for (int r = 0; r < MR; ++r) a_r[r] += a_ks;
         }
-        if (kPacked) a += MR;
         b += NR;
     }
 
     const __m256 alpha8 = _mm256_set1_ps(alpha);
-    for (int r = 0; r < m; ++r) store_row(c + static_cast<long>(r) * ldc, acc[r][0], acc[r][1], alpha8, beta, n);
+    const long ld = ldc;
+    store_row(c, c00, c01, alpha8, beta, n);
+    if (m > 1) store_row(c + ld, c10, c11, alpha8, beta, n);
+    if (m > 2) store_row(c + 2 * ld, c20, c21, alpha8, beta, n);
+    if (m > 3) store_row(c + 3 * ld, c30, c31, alpha8, beta, n);
+    if (m > 4) store_row(c + 4 * ld, c40, c41, alpha8, beta, n);
+    if (m > 5) store_row(c + 5 * ld, c50, c51, alpha8, beta, n);
 }
 
 }  // namespace

@@ -1,0 +1,6 @@
+#pragma once
+
+namespace nnlab::bench {
+// Runs `iterations` × 12 independent 8-lane FMAs (192 flops each round). AVX2+FMA CPUs only.
+float fma_loop(long iterations);
+}  // namespace nnlab::bench
