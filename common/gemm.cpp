@@ -19,9 +19,7 @@
 //   NC = 4080: the packed B block is 256·4080·4 B ≈ 4 MiB, a share of L3.
 // They are the values BLIS uses for sgemm on Zen; on other cores they are still sane.
 //
-// Threads (OpenMP) split the jr×ir grid of micro-tiles of each block, and share the packing.
-// Every element of C is still summed by one micro-kernel call per pc block, k in order, so
-// the result is the same bit for bit on any number of threads.
+// Threads (OpenMP) each take a slice of C and run these loops on it alone (see gemm()).
 #include "gemm.hpp"
 
 #include <algorithm>
@@ -30,9 +28,13 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+#ifdef __linux__
+#include <sched.h>
 #endif
 
 #include "gemm_kernel.hpp"
@@ -183,9 +185,79 @@ void scale_c(int M, int N, float beta, float* C, int ldc) {
     }
 }
 
-}  // namespace
 
 // ---- the driver -------------------------------------------------------------------------
+
+// The five loops on one thread, for the whole of C (or the slice gemm() hands it).
+void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha, float beta, float* C, int ldc,
+                 detail::MicroKernel kernel) {
+    // Packing pays when a block is read many times. A packed A block is read once per B panel,
+    // a packed B panel once per A panel (M/MR times). When M fits in one block (a batch of
+    // 64–144 rows: the trainer's products), neither is read often enough to repay the copy:
+    // the micro-kernel then reads A through its strides, and full panels of an untransposed
+    // B in place (edge panels and Bᵀ are still packed: they need padding or a gather).
+    const bool small_m = M <= MC;
+    const bool pack_a = !small_m;
+    const bool direct_b = small_m && !b.transposed;
+    const int a_rs = a.transposed ? 1 : a.ld;  // stride between rows i of op(A)
+    const int a_ks = a.transposed ? a.ld : 1;  // stride between columns k of op(A)
+
+    // Split K into equal blocks of at most KC, so no block is a sliver (784 → 4 × 196).
+    const int k_blocks = (K + KC - 1) / KC;
+    const int kc_even = (K + k_blocks - 1) / k_blocks;
+    float* Ap = pack_a ? t_packed_a.get(static_cast<std::size_t>(MC) * kc_even) : nullptr;
+    float* Bp = t_packed_b.get(static_cast<std::size_t>((std::min(N, NC) + NR - 1) / NR * NR) * kc_even);
+
+    for (int jc = 0; jc < N; jc += NC) {
+        const int nc = std::min(NC, N - jc);
+        const int n_panels = (nc + NR - 1) / NR;
+        for (int pc = 0; pc < K; pc += kc_even) {
+            const int kc = std::min(kc_even, K - pc);
+            const float beta_here = pc == 0 ? beta : 1.0f;  // later K blocks add to C
+
+            for (int q = 0; q < n_panels; ++q)
+                if (!direct_b || nc - q * NR < NR)
+                    pack_b_panel(b, pc, jc + q * NR, std::min(NR, nc - q * NR), kc, Bp + static_cast<std::size_t>(q) * NR * kc);
+
+            for (int ic = 0; ic < M; ic += MC) {
+                const int mc = std::min(MC, M - ic);
+                const int m_panels = (mc + MR - 1) / MR;
+                if (pack_a)
+                    for (int p = 0; p < m_panels; ++p)
+                        pack_a_panel(a, ic + p * MR, pc, std::min(MR, mc - p * MR), kc,
+                                     Ap + static_cast<std::size_t>(p) * MR * kc);
+
+                // The macro-kernel: every MR×NR tile of this block, B panel by B panel.
+                for (int q = 0; q < n_panels; ++q) {
+                    const int j = jc + q * NR, n = std::min(NR, N - j);
+                    const bool in_place = direct_b && n == NR;
+                    const float* b_panel = in_place ? b.x + static_cast<std::size_t>(pc) * b.ld + j
+                                                    : Bp + static_cast<std::size_t>(q) * NR * kc;
+                    const int b_ks = in_place ? b.ld : NR;
+                    for (int p = 0; p < m_panels; ++p) {
+                        const int i = ic + p * MR, m = std::min(MR, M - i);
+                        float* c = C + static_cast<std::size_t>(i) * ldc + j;
+                        if (pack_a)
+                            kernel(kc, Ap + static_cast<std::size_t>(p) * MR * kc, 1, MR, b_panel, b_ks, c, ldc, alpha,
+                                   beta_here, m, n);
+                        else
+                            kernel(kc, a.x + static_cast<std::size_t>(i) * a_rs + static_cast<std::size_t>(pc) * a_ks,
+                                   a_rs, a_ks, b_panel, b_ks, c, ldc, alpha, beta_here, m, n);
+                    }
+                }
+            }
+        }
+    }
+}
+
+// op(X) with its first `offset` rows (or columns, `along_cols`) skipped: a slice's operand.
+View shifted(const View& x, int offset, bool along_cols) {
+    const bool contiguous = along_cols != x.transposed;  // stepping along a stored row
+    return {x.x + (contiguous ? static_cast<std::size_t>(offset) : static_cast<std::size_t>(offset) * x.ld), x.ld,
+            x.transposed};
+}
+
+}  // namespace
 
 void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb,
           float beta, float* C, int ldc) {
@@ -196,60 +268,26 @@ void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, 
     const View a{A, lda, ta == Trans::Yes};
     const View b{B, ldb, tb == Trans::Yes};
     const detail::MicroKernel kernel = pick_kernel();
-    const double flops = 2.0 * M * N * K;
-    const int threads = flops < kParallelFlops ? 1 : gemm_threads();
+    const int threads = 2.0 * M * N * K < kParallelFlops ? 1 : gemm_threads();
+    if (threads == 1) return gemm_serial(a, b, M, N, K, alpha, beta, C, ldc, kernel);
 
-    // With one panel of B (N ≤ NR) a packed A block would be read once: packing it costs
-    // as much as it saves. The micro-kernel then reads A in place, through its strides.
-    const bool pack_a = N > NR;
-    const int a_rs = a.transposed ? 1 : lda;  // stride between rows i of op(A)
-    const int a_ks = a.transposed ? lda : 1;  // stride between columns k of op(A)
-
-    // Split K into equal blocks of at most KC, so no block is a sliver (784 → 4 × 196).
-    const int k_blocks = (K + KC - 1) / KC;
-    const int kc_even = (K + k_blocks - 1) / k_blocks;
-
-    float* Ap = pack_a ? t_packed_a.get(static_cast<std::size_t>(MC) * kc_even) : nullptr;
-    float* Bp = t_packed_b.get(static_cast<std::size_t>((std::min(N, NC) + NR - 1) / NR * NR) * kc_even);
-
-#pragma omp parallel num_threads(threads) if (threads > 1)
-    for (int jc = 0; jc < N; jc += NC) {
-        const int nc = std::min(NC, N - jc);
-        const int n_panels = (nc + NR - 1) / NR;
-        for (int pc = 0; pc < K; pc += kc_even) {
-            const int kc = std::min(kc_even, K - pc);
-            const float beta_here = pc == 0 ? beta : 1.0f;  // later K blocks add to C
-
-#pragma omp for schedule(static)
-            for (int q = 0; q < n_panels; ++q)
-                pack_b_panel(b, pc, jc + q * NR, std::min(NR, nc - q * NR), kc, Bp + static_cast<std::size_t>(q) * NR * kc);
-
-            for (int ic = 0; ic < M; ic += MC) {
-                const int mc = std::min(MC, M - ic);
-                const int m_panels = (mc + MR - 1) / MR;
-                if (pack_a) {
-#pragma omp for schedule(static)
-                    for (int p = 0; p < m_panels; ++p)
-                        pack_a_panel(a, ic + p * MR, pc, std::min(MR, mc - p * MR), kc,
-                                     Ap + static_cast<std::size_t>(p) * MR * kc);
-                }
-                // The macro-kernel: every MR×NR tile of this block, B panel by B panel.
-#pragma omp for schedule(static)
-                for (int tile = 0; tile < n_panels * m_panels; ++tile) {
-                    const int q = tile / m_panels, p = tile % m_panels;
-                    const int i = ic + p * MR, j = jc + q * NR;
-                    const int m = std::min(MR, M - i), n = std::min(NR, N - j);
-                    float* c = C + static_cast<std::size_t>(i) * ldc + j;
-                    const float* b_panel = Bp + static_cast<std::size_t>(q) * NR * kc;
-                    if (pack_a) {
-                        kernel(kc, Ap + static_cast<std::size_t>(p) * MR * kc, 1, MR, b_panel, c, ldc, alpha, beta_here, m, n);
-                    } else {
-                        const float* a_tile = A + static_cast<std::size_t>(i) * a_rs + static_cast<std::size_t>(pc) * a_ks;
-                        kernel(kc, a_tile, a_rs, a_ks, b_panel, c, ldc, alpha, beta_here, m, n);
-                    }
-                }
-            }
-        }
+    // Several threads: each computes its own slice of C with the serial driver — columns
+    // when C is wider than tall, rows otherwise — in whole panels (NR columns, MR rows).
+    // No thread waits for another until the end, and each element of C is still summed in
+    // the same order as on one thread: the result does not depend on the thread count.
+    const bool by_cols = N >= M;
+    const int extent = by_cols ? N : M, unit = by_cols ? NR : MR;
+    const int slice = ((extent + threads - 1) / threads + unit - 1) / unit * unit;
+#pragma omp parallel for num_threads(threads) schedule(static, 1)
+    for (int t = 0; t < threads; ++t) {
+        const int start = t * slice;
+        if (start >= extent) continue;
+        const int size = std::min(slice, extent - start);
+        if (by_cols)
+            gemm_serial(a, shifted(b, start, true), M, size, K, alpha, beta, C + start, ldc, kernel);
+        else
+            gemm_serial(shifted(a, start, false), b, size, N, K, alpha, beta, C + static_cast<std::size_t>(start) * ldc,
+                        ldc, kernel);
     }
 }
 
@@ -289,6 +327,27 @@ void set_gemm_threads(int threads) {
 }
 
 int gemm_threads() { return g_threads > 0 ? g_threads : default_threads(); }
+
+void bind_gemm_threads_to_cores() {
+#if defined(_OPENMP) && defined(__linux__)
+    if (std::getenv("OMP_PROC_BIND") != nullptr || gemm_threads() < 2) return;
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;
+    std::vector<int> cpus;
+    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu)
+        if (CPU_ISSET(cpu, &allowed)) cpus.push_back(cpu);
+    const int threads = gemm_threads();
+    if (static_cast<int>(cpus.size()) < threads) return;
+    // OpenMP reuses the same threads for every parallel region: pin them once.
+#pragma omp parallel num_threads(threads)
+    {
+        cpu_set_t one;
+        CPU_ZERO(&one);
+        CPU_SET(cpus[static_cast<std::size_t>(omp_get_thread_num())], &one);
+        sched_setaffinity(0, sizeof one, &one);
+    }
+#endif
+}
 
 void set_gemm_kernel(GemmKernel kernel) {
     if (kernel == GemmKernel::Avx2 && !cpu_has_avx2())

@@ -33,6 +33,12 @@ void gemm_reference(Trans ta, Trans tb, int M, int N, int K, float alpha, const 
 void set_gemm_threads(int threads);
 int gemm_threads();
 
+// Pins each GEMM thread to its own core, as OMP_PROC_BIND=true would (and does nothing when
+// OMP_PROC_BIND is set, or on one thread). OpenMP leaves its threads free to migrate; on a
+// small VM the scheduler now and then stacks two of them on one core, which doubles the
+// time of every product for the rest of the run. Programs that time things call this once.
+void bind_gemm_threads_to_cores();
+
 // Which micro-kernel runs. Auto picks AVX2+FMA when the CPU has both (checked at run
 // time), the portable kernel otherwise. Tests and benchmarks force one or the other.
 enum class GemmKernel { Auto, Portable, Avx2 };

@@ -45,53 +45,50 @@ inline void store_row(float* c, __m256 acc0, __m256 acc1, __m256 alpha, float be
     _mm256_maskstore_ps(c + 8, mask1, out1);
 }
 
-// The inner loop. kPacked: A is a packed panel (a(r, k) at a[k·MR + r]), the common case;
-// otherwise A is read in place through six row pointers and a column stride.
+// Where a(r, k) is read. kAdjacentRows: rows r = 0…5 are neighbours in memory and column k
+// starts k·a_ks floats on (a packed panel, a_ks = MR; or a full tile of Aᵀ, a_ks = lda):
+// one pointer serves all six. Otherwise six row pointers share one offset (A read in place).
 // The 12 accumulators are named variables, not an array: GCC keeps an array indexed by a
 // runtime bound (the edge store's m) on the stack, and every FMA would then wait on memory.
-template <bool kPacked>
-void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, float* c, int ldc, float alpha, float beta,
-                 int m, int n) {
+template <bool kAdjacentRows>
+void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int ldc, float alpha,
+                 float beta, int m, int n) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
 
-    // Where a(r, k) is. Packed: one pointer, rows at fixed offsets, MR floats per k.
-    // Unpacked: six row pointers (rows past m read row m−1 again: inside A, never stored).
-    const float* a_r[MR];
-    for (int r = 0; r < MR; ++r) a_r[r] = a + static_cast<long>(std::min(r, m - 1)) * a_rs;
-    auto a_at = [&](int r) { return kPacked ? a + r : a_r[r]; };
+    // Rows past m (edge tiles) read row m−1 again: inside A, and never stored.
+    const float* row[MR];
+    for (int r = 0; r < MR; ++r) row[r] = a + static_cast<long>(std::min(r, m - 1)) * a_rs;
+    auto a_at = [&](int r, long offset) { return kAdjacentRows ? a + offset + r : row[r] + offset; };
     // Ask for C's rows now: they arrive while the k loop runs, not when the store needs them.
     for (int r = 0; r < m; ++r) _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<long>(r) * ldc), _MM_HINT_T0);
 
+    long offset = 0;  // of column k in A
 #pragma GCC unroll 4
     for (int k = 0; k < kc; ++k) {
-        const __m256 b0 = _mm256_load_ps(b);
-        const __m256 b1 = _mm256_load_ps(b + 8);
+        const __m256 b0 = _mm256_loadu_ps(b);
+        const __m256 b1 = _mm256_loadu_ps(b + 8);
         __m256 ak;
-        ak = _mm256_broadcast_ss(a_at(0));
+        ak = _mm256_broadcast_ss(a_at(0, offset));
         c00 = _mm256_fmadd_ps(ak, b0, c00);
         c01 = _mm256_fmadd_ps(ak, b1, c01);
-        ak = _mm256_broadcast_ss(a_at(1));
+        ak = _mm256_broadcast_ss(a_at(1, offset));
         c10 = _mm256_fmadd_ps(ak, b0, c10);
         c11 = _mm256_fmadd_ps(ak, b1, c11);
-        ak = _mm256_broadcast_ss(a_at(2));
+        ak = _mm256_broadcast_ss(a_at(2, offset));
         c20 = _mm256_fmadd_ps(ak, b0, c20);
         c21 = _mm256_fmadd_ps(ak, b1, c21);
-        ak = _mm256_broadcast_ss(a_at(3));
+        ak = _mm256_broadcast_ss(a_at(3, offset));
         c30 = _mm256_fmadd_ps(ak, b0, c30);
         c31 = _mm256_fmadd_ps(ak, b1, c31);
-        ak = _mm256_broadcast_ss(a_at(4));
+        ak = _mm256_broadcast_ss(a_at(4, offset));
         c40 = _mm256_fmadd_ps(ak, b0, c40);
         c41 = _mm256_fmadd_ps(ak, b1, c41);
-        ak = _mm256_broadcast_ss(a_at(5));
+        ak = _mm256_broadcast_ss(a_at(5, offset));
         c50 = _mm256_fmadd_ps(ak, b0, c50);
         c51 = _mm256_fmadd_ps(ak, b1, c51);
-        if (kPacked) {
-            a += MR;
-        } else {
-            for (int r = 0; r < MR; ++r) a_r[r] += a_ks;
-        }
-        b += NR;
+        offset += a_ks;
+        b += b_ks;
     }
 
     const __m256 alpha8 = _mm256_set1_ps(alpha);
@@ -106,12 +103,14 @@ void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, flo
 
 }  // namespace
 
-void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* b, float* c, int ldc, float alpha,
-                       float beta, int m, int n) {
-    if (a_rs == 1 && a_ks == MR)
-        kernel_6x16<true>(kc, a, a_rs, a_ks, b, c, ldc, alpha, beta, m, n);
+void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int ldc,
+                       float alpha, float beta, int m, int n) {
+    // Adjacent rows are safe to read six at a time only in a full tile (m = MR): past the
+    // last row of a stored Aᵀ there may be no memory.
+    if (a_rs == 1 && (a_ks == MR || m == MR))
+        kernel_6x16<true>(kc, a, a_rs, a_ks, b, b_ks, c, ldc, alpha, beta, m, n);
     else
-        kernel_6x16<false>(kc, a, a_rs, a_ks, b, c, ldc, alpha, beta, m, n);
+        kernel_6x16<false>(kc, a, a_rs, a_ks, b, b_ks, c, ldc, alpha, beta, m, n);
 }
 
 }  // namespace nnlab::detail

@@ -7,8 +7,8 @@
 
 namespace nnlab::detail {
 
-void micro_kernel_portable(int kc, const float* a, int a_rs, int a_ks, const float* b, float* c, int ldc, float alpha,
-                           float beta, int m, int n) {
+void micro_kernel_portable(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int ldc,
+                           float alpha, float beta, int m, int n) {
     // Rows past m would lie outside A when A is read in place: read row m−1 again instead.
     const float* a_row[MR];
     for (int r = 0; r < MR; ++r) a_row[r] = a + static_cast<long>(std::min(r, m - 1)) * a_rs;
@@ -16,7 +16,7 @@ void micro_kernel_portable(int kc, const float* a, int a_rs, int a_ks, const flo
     // acc[r][j] = Σ_k a(r, k)·b(k, j)
     float acc[MR][NR] = {};
     for (int k = 0; k < kc; ++k) {
-        const float* b_k = b + k * NR;
+        const float* b_k = b + static_cast<long>(k) * b_ks;
         for (int r = 0; r < MR; ++r) {
             const float a_rk = a_row[r][static_cast<long>(k) * a_ks];
             for (int j = 0; j < NR; ++j) acc[r][j] += a_rk * b_k[j];
