@@ -16,6 +16,7 @@ void write_plot_script(const std::string& run_dir, const std::string& title) {
           "set datafile separator ','\n"
           "set key top right\n"
           "set grid\n"
+          "set xrange [0:*]\n"
           "set multiplot layout 2,1 title '"
        << title
        << "'\n"
@@ -23,8 +24,8 @@ void write_plot_script(const std::string& run_dir, const std::string& title) {
           "set logscale y\n"
           "plot 'metrics.csv' using (strcol(1) eq 'step' ? $2 : NaN):4 every ::1 with lines lc rgb '#b0c4de' "
           "title 'train (running)', \\\n"
-          "     'metrics.csv' using (strcol(1) eq 'epoch' ? $2 : NaN):4 every ::1 with linespoints lc rgb '#1f77b4' "
-          "pt 7 title 'train (epoch mean)', \\\n"
+          "     'metrics.csv' using (strcol(1) eq 'epoch' ? $2 - 0.5 : NaN):4 every ::1 with points lc rgb '#1f77b4' "
+          "pt 7 title 'train (epoch mean, mid-epoch)', \\\n"
           "     'metrics.csv' using (strcol(1) eq 'epoch' ? $2 : NaN):5 every ::1 with linespoints lc rgb '#d62728' "
           "pt 7 title 'test'\n"
           "unset logscale y\n"

@@ -77,6 +77,19 @@ std::string timestamp() {
     return buf;
 }
 
+// A flag value check: the value must parse as a number and `ok` must hold for it; the
+// message says what was expected ("must be a number > 0, got abc").
+CLI::Validator number_where(bool (*ok)(double), const std::string& expected) {
+    return CLI::Validator(
+        [ok, expected](std::string& s) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(s.c_str(), &end);
+            const bool parsed = end != s.c_str() && *end == '\0';
+            return parsed && ok(v) ? "" : "must be a number " + expected + ", got " + s;
+        },
+        expected);
+}
+
 // Parses the flags into `o`. Returns -1 to go on, or the exit code (0 for --help, 2 for a bad flag).
 int parse_flags(int argc, char** argv, Options& o, bool& hidden_given) {
     CLI::App app{"nnlab-train: train Linear(784, H) → ReLU → Linear(H, 10) with softmax cross-entropy and SGD "
@@ -86,16 +99,11 @@ int parse_flags(int argc, char** argv, Options& o, bool& hidden_given) {
     auto* hidden = app.add_option("--hidden", o.hidden, "hidden units H")->check(CLI::Range(1, 65536))->capture_default_str();
     app.add_option("--epochs", o.epochs, "passes over the training set")->check(CLI::Range(1, 100000))->capture_default_str();
     app.add_option("--batch", o.batch, "mini-batch size")->check(CLI::Range(1, 1 << 20))->capture_default_str();
-    app.add_option("--lr", o.lr, "learning rate η (> 0)")
-        ->check(CLI::Validator([](std::string& s) { return std::stod(s) > 0 ? "" : "must be > 0, got " + s; }, "> 0"))
+    app.add_option("--lr", o.lr, "learning rate η")
+        ->check(number_where([](double v) { return v > 0 && std::isfinite(v); }, "> 0"))
         ->capture_default_str();
-    app.add_option("--momentum", o.momentum, "momentum γ, in [0, 1)")
-        ->check(CLI::Validator(
-            [](std::string& s) {
-                const double g = std::stod(s);
-                return g >= 0 && g < 1 ? "" : "must be in [0, 1), got " + s;
-            },
-            "in [0, 1)"))
+    app.add_option("--momentum", o.momentum, "momentum γ")
+        ->check(number_where([](double v) { return v >= 0 && v < 1; }, "in [0, 1)"))
         ->capture_default_str();
     app.add_option("--lr-schedule", o.schedule, "constant, or cosine (η decays to 0 over the run)")
         ->check(CLI::IsMember({"constant", "cosine"}))
@@ -119,18 +127,31 @@ int parse_flags(int argc, char** argv, Options& o, bool& hidden_given) {
     return -1;
 }
 
-// Runs every lab function the trainer uses once, on a tiny problem, so an unfinished lab
-// is reported now — before loading 55 MB of data — and by name.
+// Runs every lab function the trainer uses once, lab by lab in order, on tiny inputs, so
+// the earliest unfinished lab is reported now — by name, before loading 55 MB of data.
 void require_finished_labs() {
-    Dataset tiny;
+    Matrix x(2, 4, {0.1f, -0.2f, 0.3f, 0.4f, -0.5f, 0.6f, 0.7f, -0.8f});
+    add_row_vector(x, Matrix(1, 4));  // lab01
+    column_sums(x);
+    argmax_rows(x);
+    Rng rng(0);
+    Linear layer(4, 3, rng);  // lab02
+    layer.backward(layer.forward(x));
+    ReLU relu;  // lab03
+    relu.backward(relu.forward(x));
+    SoftmaxCrossEntropy loss;  // lab04
+    loss.forward(x, {0, 1});
+    loss.backward();
+    Dataset tiny;  // lab05 and lab06
     tiny.count = 4;
     tiny.rows = tiny.cols = 2;
     tiny.images = {0, 50, 100, 150, 200, 250, 10, 20, 30, 40, 60, 70, 80, 90, 110, 120};
     tiny.labels = {0, 1, 1, 0};
     Network net(4, 3, 2, 0);
-    Momentum opt(0.01f, 0.9f);
-    Rng rng(0);
-    train_epoch(net, tiny, 2, opt, rng);
+    Sgd sgd(0.01f);
+    train_step(net, x, {0, 1}, sgd);
+    Momentum momentum(0.01f, 0.9f);
+    train_epoch(net, tiny, 2, momentum, rng);
     evaluate(net, tiny, 2);
 }
 
