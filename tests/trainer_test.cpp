@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <png.h>
+#include <unistd.h>
 
 #include <array>
 #include <cmath>
@@ -44,8 +45,20 @@ Exec run_command(const std::string& command) {
 Exec train(const std::string& args) { return run_command(std::string(NNLAB_TRAIN_EXE) + " " + args); }
 Exec predict(const std::string& args) { return run_command(std::string(NNLAB_PREDICT_EXE) + " " + args); }
 
+// One scratch folder per test process: ctest runs several of them at once.
+fs::path scratch_root() {
+    static const fs::path root = fs::path(::testing::TempDir()) / ("nnlab-trainer-test-" + std::to_string(getpid()));
+    return root;
+}
+
+// Removes the process's scratch folder when the tests end.
+struct ScratchCleanup : ::testing::Environment {
+    void TearDown() override { fs::remove_all(scratch_root()); }
+};
+[[maybe_unused]] ::testing::Environment* const kCleanup = ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
+
 fs::path scratch(const std::string& name) {
-    const fs::path p = fs::path(::testing::TempDir()) / "nnlab-trainer-test" / name;
+    const fs::path p = scratch_root() / name;
     fs::remove_all(p);
     fs::create_directories(p);
     return p;
