@@ -100,7 +100,7 @@ TEST(Idx, TruncatedHeader) {
 
 TEST(Idx, TruncatedBody) {
     auto bytes = read_bytes(small_images("body"));
-    bytes.resize(bytes.size() - 5);
+    bytes.erase(bytes.end() - 5, bytes.end());  // (resize() here trips a GCC 12 -O1 false warning)
     write_bytes(temp_path("body"), bytes);
     EXPECT_CONTAINS(read_error(temp_path("body")), "truncated data: the header says 3×2×2 = 12 bytes, found 7");
 }
