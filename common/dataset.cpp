@@ -97,6 +97,10 @@ void fill_batch(const Dataset& data, const int* indices, int n, Matrix& x, std::
     const float scale = 1.0f / (255.0f * data.scale.stddev);
     const float offset = -data.scale.mean / data.scale.stddev;
     for (int r = 0; r < n; ++r) {
+        // The images of a shuffled batch lie anywhere in 47 MB: ask for the next one's cache
+        // lines now, so they arrive while this one is converted.
+        if (r + 1 < n)
+            for (int line = 0; line < f; line += 64) __builtin_prefetch(data.image(indices[r + 1]) + line);
         const std::uint8_t* src = data.image(indices[r]);
         float* dst = x.row(r);
         for (int j = 0; j < f; ++j) dst[j] = static_cast<float>(src[j]) * scale + offset;
