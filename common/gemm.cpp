@@ -193,11 +193,12 @@ void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha,
                  detail::MicroKernel kernel) {
     // Packing pays when a block is read many times. A packed A block is read once per B panel,
     // a packed B panel once per A panel (M/MR times). When M fits in one block (a batch of
-    // 64–144 rows: the trainer's products), neither is read often enough to repay the copy:
-    // the micro-kernel then reads A through its strides, and full panels of an untransposed
-    // B in place (edge panels and Bᵀ are still packed: they need padding or a gather).
+    // 64–144 rows: the trainer's products), B is not read often enough to repay the copy, nor
+    // A unless there are many B panels (N > 512, measured): the micro-kernel then reads A
+    // through its strides, and full panels of an untransposed B in place (edge panels and Bᵀ
+    // are still packed: they need padding or a gather).
     const bool small_m = M <= MC;
-    const bool pack_a = !small_m;
+    const bool pack_a = !small_m || N > 512;
     const bool direct_b = small_m && !b.transposed;
     const int a_rs = a.transposed ? 1 : a.ld;  // stride between rows i of op(A)
     const int a_ks = a.transposed ? a.ld : 1;  // stride between columns k of op(A)

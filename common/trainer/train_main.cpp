@@ -40,7 +40,7 @@ namespace {
 struct Options {
     std::string dataset = "mnist";
     std::string data;  // the folder with the four IDX files; default data/<dataset>
-    int hidden = 256;
+    int hidden = 192;
     int epochs = 8;
     int batch = 128;
     float lr = 0.1f;
