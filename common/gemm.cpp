@@ -198,7 +198,7 @@ void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha,
     // through its strides, and full panels of an untransposed B in place (edge panels and Bᵀ
     // are still packed: they need padding or a gather).
     const bool small_m = M <= MC;
-    const bool pack_a = !small_m || N > 512;
+    const bool pack_a = N > NR && (!small_m || N > 512);  // one B panel: A would be read once
     const bool direct_b = small_m && !b.transposed;
     const int a_rs = a.transposed ? 1 : a.ld;  // stride between rows i of op(A)
     const int a_ks = a.transposed ? a.ld : 1;  // stride between columns k of op(A)
