@@ -14,6 +14,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "todo.hpp"
 
@@ -44,15 +45,17 @@ std::string first_useful_line(const std::string& message) {
         text = text.substr(at + prefix.size());
         if (auto end = text.rfind("\" thrown in"); end != std::string::npos) text = text.substr(0, end);
     }
-    // Keep up to three lines: "Expected equality of these values:" alone says nothing.
+    // The first line says what failed ("x differs at (0, 0): got 0.09, expected 0.045");
+    // the last is the test's own hint ("did you divide by the batch size?"): keep both.
     std::istringstream lines(text);
-    std::string line, out;
-    for (int n = 0; n < 3 && std::getline(lines, line); ++n) {
-        auto start = line.find_first_not_of(' ');
-        if (start == std::string::npos) continue;
-        out += (out.empty() ? "" : " | ") + line.substr(start);
+    std::vector<std::string> kept;
+    for (std::string line; std::getline(lines, line);) {
+        const auto start = line.find_first_not_of(' ');
+        if (start != std::string::npos) kept.push_back(line.substr(start));
     }
-    return out;
+    if (kept.empty()) return "";
+    if (kept.size() == 1) return kept[0];
+    return kept.front() + " — " + kept.back();
 }
 
 std::string one_line(std::string s) {
