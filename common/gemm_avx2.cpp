@@ -51,8 +51,8 @@ inline void store_row(float* c, __m256 acc0, __m256 acc1, __m256 alpha, float be
 // The 12 accumulators are named variables, not an array: GCC keeps an array indexed by a
 // runtime bound (the edge store's m) on the stack, and every FMA would then wait on memory.
 template <bool kAdjacentRows>
-void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int ldc, float alpha,
-                 float beta, int m, int n) {
+void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs, int c_cs,
+                 float alpha, float beta, int m, int n) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
 
@@ -61,7 +61,8 @@ void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
     for (int r = 0; r < MR; ++r) row[r] = a + static_cast<long>(std::min(r, m - 1)) * a_rs;
     auto a_at = [&](int r, long offset) { return kAdjacentRows ? a + offset + r : row[r] + offset; };
     // Ask for C's rows now: they arrive while the k loop runs, not when the store needs them.
-    for (int r = 0; r < m; ++r) _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<long>(r) * ldc), _MM_HINT_T0);
+    if (c_cs == 1)
+        for (int r = 0; r < m; ++r) _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<long>(r) * c_rs), _MM_HINT_T0);
 
     long offset = 0;  // of column k in A
 #pragma GCC unroll 4
@@ -92,7 +93,22 @@ void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
     }
 
     const __m256 alpha8 = _mm256_set1_ps(alpha);
-    const long ld = ldc;
+    if (c_cs != 1) {  // C is stored transposed: write the tile column by column
+        alignas(32) float tile[MR][NR];
+        _mm256_store_ps(tile[0], c00), _mm256_store_ps(tile[0] + 8, c01);
+        _mm256_store_ps(tile[1], c10), _mm256_store_ps(tile[1] + 8, c11);
+        _mm256_store_ps(tile[2], c20), _mm256_store_ps(tile[2] + 8, c21);
+        _mm256_store_ps(tile[3], c30), _mm256_store_ps(tile[3] + 8, c31);
+        _mm256_store_ps(tile[4], c40), _mm256_store_ps(tile[4] + 8, c41);
+        _mm256_store_ps(tile[5], c50), _mm256_store_ps(tile[5] + 8, c51);
+        for (int j = 0; j < n; ++j) {
+            float* c_j = c + static_cast<long>(j) * c_cs;
+            for (int r = 0; r < m; ++r)
+                c_j[static_cast<long>(r) * c_rs] = beta == 0.0f ? alpha * tile[r][j] : alpha * tile[r][j] + beta * c_j[static_cast<long>(r) * c_rs];
+        }
+        return;
+    }
+    const long ld = c_rs;
     store_row(c, c00, c01, alpha8, beta, n);
     if (m > 1) store_row(c + ld, c10, c11, alpha8, beta, n);
     if (m > 2) store_row(c + 2 * ld, c20, c21, alpha8, beta, n);
@@ -103,14 +119,14 @@ void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
 
 }  // namespace
 
-void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int ldc,
-                       float alpha, float beta, int m, int n) {
+void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,
+                       int c_cs, float alpha, float beta, int m, int n) {
     // Adjacent rows are safe to read six at a time only in a full tile (m = MR): past the
     // last row of a stored Aᵀ there may be no memory.
     if (a_rs == 1 && (a_ks == MR || m == MR))
-        kernel_6x16<true>(kc, a, a_rs, a_ks, b, b_ks, c, ldc, alpha, beta, m, n);
+        kernel_6x16<true>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, m, n);
     else
-        kernel_6x16<false>(kc, a, a_rs, a_ks, b, b_ks, c, ldc, alpha, beta, m, n);
+        kernel_6x16<false>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, m, n);
 }
 
 }  // namespace nnlab::detail

@@ -7,8 +7,8 @@
 
 namespace nnlab::detail {
 
-void micro_kernel_portable(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int ldc,
-                           float alpha, float beta, int m, int n) {
+void micro_kernel_portable(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,
+                           int c_cs, float alpha, float beta, int m, int n) {
     // Rows past m would lie outside A when A is read in place: read row m−1 again instead.
     const float* a_row[MR];
     for (int r = 0; r < MR; ++r) a_row[r] = a + static_cast<long>(std::min(r, m - 1)) * a_rs;
@@ -23,10 +23,11 @@ void micro_kernel_portable(int kc, const float* a, int a_rs, int a_ks, const flo
         }
     }
     // C = α·acc + β·C, on the valid m×n corner only.
-    for (int r = 0; r < m; ++r) {
-        float* c_r = c + static_cast<long>(r) * ldc;
-        for (int j = 0; j < n; ++j) c_r[j] = beta == 0.0f ? alpha * acc[r][j] : alpha * acc[r][j] + beta * c_r[j];
-    }
+    for (int r = 0; r < m; ++r)
+        for (int j = 0; j < n; ++j) {
+            float& c_rj = c[static_cast<long>(r) * c_rs + static_cast<long>(j) * c_cs];
+            c_rj = beta == 0.0f ? alpha * acc[r][j] : alpha * acc[r][j] + beta * c_rj;
+        }
 }
 
 }  // namespace nnlab::detail

@@ -182,7 +182,8 @@ TEST(Gemm, PortableAndAvx2Agree) {
 
 TEST(Gemm, OneAndTwoThreadsAreBitIdentical) {
     Rng rng(4);
-    const int shapes[][3] = {{300, 500, 784}, {784, 256, 128}, {128, 1024, 784}, {64, 10, 128}};
+    // the last: N = 10 and large enough for 2 threads, so the transposed-C path is split too
+    const int shapes[][3] = {{300, 500, 784}, {784, 256, 128}, {128, 1024, 784}, {64, 10, 128}, {4096, 10, 256}};
     for (const auto& s : shapes)
         for (Trans ta : kTrans) {
             const int M = s[0], N = s[1], K = s[2];
