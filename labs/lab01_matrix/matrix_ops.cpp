@@ -1,4 +1,5 @@
 #include "matrix_ops.hpp"
+
 #include "todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
 
 #include <stdexcept>

@@ -1,4 +1,5 @@
 #include "relu.hpp"
+
 #include "todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
 
 namespace nnlab {

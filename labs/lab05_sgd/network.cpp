@@ -20,7 +20,9 @@ Network::Network(int inputs, int hidden, int classes, Rng&& rng) : fc1(inputs, h
 }
 
 Matrix Network::forward(const Matrix& x) {
-    // TODO(lab05): step 1, forward: return fc2.forward(relu.forward(fc1.forward(x))).
+    // TODO(lab05): step 1, forward: pass x through fc1, then the ReLU, then fc2, and return
+    //              the logits. Shapes: x B×inputs → B×hidden → B×hidden → B×classes.
+    //              (Each layer's forward keeps the cache its backward will need.)
     nnlab::todo("lab05", "Network::forward");
 }
 
