@@ -294,13 +294,15 @@ int train(const Options& o, bool hidden_given) {
     for (int epoch = 1; epoch <= o.epochs; ++epoch) {
         ProgressBar bar(talk && stdout_is_terminal(), "epoch " + std::to_string(epoch) + "/" + std::to_string(o.epochs),
                         train.count);
-        double running = 0;
-        int running_n = 0;
+        double running = 0, epoch_sum = 0;  // since the last metrics row; since the epoch began
+        int running_n = 0, epoch_n = 0;
         auto on_batch = [&](int done, float loss) {
             if (!std::isfinite(loss)) throw Diverged{epoch, done, loss};
             ++step;
             running += loss;
             ++running_n;
+            epoch_sum += loss;
+            ++epoch_n;
             if (step % o.log_every == 0) {
                 rows.push_back({"step", epoch - 1 + static_cast<double>(done) / train.count,
                                 static_cast<long>(epoch - 1) * train.count + done, static_cast<float>(running / running_n)});
@@ -310,7 +312,7 @@ int train(const Options& o, bool hidden_given) {
             // η_t = η·½(1 + cos(π·t/T)): large steps first, small steps to settle at the end
             if (o.schedule == "cosine")
                 optimizer.lr = static_cast<float>(o.lr * 0.5 * (1 + std::cos(M_PI * static_cast<double>(step) / total_steps)));
-            bar.update(done, loss);
+            bar.update(done, static_cast<float>(epoch_sum / epoch_n));
         };
         const float lr_at_start = optimizer.lr;
         const auto t0 = std::chrono::steady_clock::now();
