@@ -22,13 +22,16 @@ Matrix ReLU::backward(const Matrix& dy) const {
     // BEGIN SOLUTION
     require_shape(dy, x.rows(), x.cols(), "ReLU::backward: dy (the shape of the last forward's input)");
     Matrix dx(dy.rows(), dy.cols());
-    // Plain pointers in locals let the compiler turn this loop into branch-free vector code;
-    // with x.data() inside it, it re-reads the pointers and branches on each sign (slow on
-    // random signs: half the branches are mispredicted).
+    // Written so the compiler makes branch-free vector code: pointers in locals, and dy read
+    // on every element, so the ?: only selects. (Reading dy only where x > 0 is a branch per
+    // element, mispredicted half the time on random signs: several times slower.)
     const float* in = x.data();
     const float* grad_out = dy.data();
     float* grad_in = dx.data();
-    for (std::size_t i = 0; i < dy.size(); ++i) grad_in[i] = in[i] > 0.0f ? grad_out[i] : 0.0f;
+    for (std::size_t i = 0; i < dy.size(); ++i) {
+        const float g = grad_out[i];
+        grad_in[i] = in[i] > 0.0f ? g : 0.0f;
+    }
     return dx;
     // END SOLUTION
 }
