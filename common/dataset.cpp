@@ -57,8 +57,14 @@ Dataset load_split(const std::string& folder, Split split) {
                                  set + (split == Split::Train ? "/train" : "/test"));
     if (set == "mnist") d.scale = kMnistScale;
     else if (set == "fashion-mnist") d.scale = kFashionScale;
-    else d.scale = pixel_statistics(split == Split::Train ? d : load_split(folder, Split::Train));
+    else d.scale = pixel_statistics(d);
     return d;
+}
+
+TrainTest load_train_test(const std::string& folder) {
+    TrainTest t{load_split(folder, Split::Train), load_split(folder, Split::Test)};
+    t.test.scale = t.train.scale;
+    return t;
 }
 
 PixelScale pixel_statistics(const Dataset& data) {

@@ -46,9 +46,16 @@ Dataset load_idx_dataset(const std::string& images_path, const std::string& labe
 
 // Loads the train or test split from a folder with the four standard MNIST file names
 // (train-images-idx3-ubyte, …; each may also be .gz), as data/fetch.cmake writes them.
-// Both splits get the training set's PixelScale: kMnistScale for a folder named mnist,
-// kFashionScale for fashion-mnist, and for any other folder the training split's own.
+// Its PixelScale: kMnistScale for a folder named mnist, kFashionScale for fashion-mnist, and
+// for any other folder the split's own statistics — to standardize a test split with its
+// training split's, load both with load_train_test.
 Dataset load_split(const std::string& folder, Split split);
+
+// Both splits; the test split is standardized with the training split's PixelScale.
+struct TrainTest {
+    Dataset train, test;
+};
+TrainTest load_train_test(const std::string& folder);
 
 // The data folder: $NNLAB_DATA_DIR if set, else the one configured at build time (data/).
 std::string data_dir();

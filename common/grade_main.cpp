@@ -21,7 +21,10 @@
 
 #include <unistd.h>
 
+#include "json_escape.hpp"
+
 namespace fs = std::filesystem;
+using nnlab::json_escape;
 
 namespace {
 
@@ -106,27 +109,6 @@ LabResult grade_lab(const std::string& program, const fs::path& scratch) {
     else if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) > 1))
         lab.problem = "the test program crashed (status " + std::to_string(status) + "): run its tests with ctest to see where";
     return lab;
-}
-
-std::string json_escape(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out;
 }
 
 // Gradescope autograder results: {"score": …, "tests": [{"name", "score", "max_score", "output"}]}

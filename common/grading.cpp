@@ -73,6 +73,7 @@ public:
     void OnTestStart(const testing::TestInfo&) override {
         clear_last_todo();
         first_failure_.clear();
+        where_.clear();
     }
 
     void OnTestPartResult(const testing::TestPartResult& part) override {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "gradcheck.hpp"
+#include "json_escape.hpp"
 #include "matrix.hpp"
 #include "random.hpp"
 #include "test_helpers.hpp"
@@ -133,4 +134,11 @@ TEST(GradCheck, AgreesOnAKnownGradientAndCatchesAWrongOne) {
     EXPECT_EQ(bad.row, 1);
     EXPECT_EQ(bad.col, 0);
     EXPECT_EQ(w(1, 0), 2.0f) << "the parameter is restored";
+}
+
+TEST(JsonEscape, QuotesBackslashesAndControlCharacters) {
+    EXPECT_EQ(json_escape("plain · text"), "plain · text");
+    EXPECT_EQ(json_escape("a \"b\" c\\d"), "a \\\"b\\\" c\\\\d");
+    EXPECT_EQ(json_escape("line\nnext\tcol"), "line\\nnext\\tcol");
+    EXPECT_EQ(json_escape(std::string("bell\x07")), "bell\\u0007");
 }

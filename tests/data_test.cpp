@@ -180,6 +180,22 @@ TEST(Dataset, FillBatchStandardizes) {
     EXPECT_NEAR(s.stddev, std::sqrt(sq), 1e-6);
 }
 
+TEST(Dataset, TestSplitTakesTheTrainingScale) {
+    // A folder with any other name than mnist/fashion-mnist: statistics come from the data.
+    const fs::path dir = fs::path(temp_path("split-scale"));
+    fs::create_directories(dir);
+    write_idx((dir / "train-images-idx3-ubyte").string(), {2, 2, 2}, {0, 0, 0, 0, 255, 255, 255, 255});
+    write_idx((dir / "train-labels-idx1-ubyte").string(), {2}, {0, 1});
+    write_idx((dir / "t10k-images-idx3-ubyte").string(), {1, 2, 2}, {255, 255, 255, 0});
+    write_idx((dir / "t10k-labels-idx1-ubyte").string(), {1}, {1});
+    const auto [train, test] = load_train_test(dir.string());
+    EXPECT_NEAR(train.scale.mean, 0.5f, 1e-6f);   // half 0, half 255
+    EXPECT_NEAR(train.scale.stddev, 0.5f, 1e-6f);
+    EXPECT_EQ(test.scale.mean, train.scale.mean) << "the test split is standardized with the training statistics";
+    EXPECT_EQ(test.scale.stddev, train.scale.stddev);
+    EXPECT_NEAR(load_split(dir.string(), Split::Test).scale.mean, 0.75f, 1e-6f) << "a lone split uses its own";
+}
+
 // ---- the real files (fetched by the data.fetch fixture; skipped when offline) ----------
 
 namespace {
@@ -187,7 +203,7 @@ void check_real(const std::string& folder, const std::array<int, 10>& train_coun
     const std::string dir = data_dir() + "/" + folder;
     if (!has_dataset(dir)) GTEST_SKIP() << folder << " not found in " << dir << "; fetch it with: cmake -P data/fetch.cmake "
                                         << (folder == "mnist" ? "mnist" : "fashion");
-    const Dataset train = load_split(dir, Split::Train), test = load_split(dir, Split::Test);
+    const auto [train, test] = load_train_test(dir);
     EXPECT_EQ(train.count, 60000);
     EXPECT_EQ(test.count, 10000);
     EXPECT_EQ(train.rows, 28);

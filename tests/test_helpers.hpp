@@ -50,9 +50,7 @@ template <class E, class F>
             if (what.find(part) == std::string::npos)
                 return ::testing::AssertionFailure() << "the message \"" << what << "\" does not mention \"" << part << "\"";
         return ::testing::AssertionSuccess();
-    } catch (const std::exception& e) {
-        throw;  // another type: let the grading listener report it (a TODO, say)
-    }
+    }  // another type propagates: the grading listener reports it (a TODO, say)
     return ::testing::AssertionFailure() << "nothing was thrown";
 }
 
@@ -75,9 +73,8 @@ namespace nnlab::testing_helpers {
 inline const Dataset* mnist(Split split) {
     static const bool present = has_dataset(data_dir() + "/mnist");
     if (!present) return nullptr;
-    static const Dataset train = load_split(data_dir() + "/mnist", Split::Train);
-    static const Dataset test = load_split(data_dir() + "/mnist", Split::Test);
-    return split == Split::Train ? &train : &test;
+    static const TrainTest both = load_train_test(data_dir() + "/mnist");
+    return split == Split::Train ? &both.train : &both.test;
 }
 
 }  // namespace nnlab::testing_helpers

@@ -25,6 +25,7 @@
 
 #include "dataset.hpp"
 #include "gemm.hpp"
+#include "json_escape.hpp"
 #include "lab01_matrix/matrix_ops.hpp"
 #include "lab06_momentum/momentum.hpp"
 #include "model_file.hpp"
@@ -161,12 +162,6 @@ std::string text(double v) {
     return s.str();
 }
 
-std::string json_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-    return out;
-}
-
 void write_config(const fs::path& dir, const Options& o, const std::string& data_folder) {
     std::ofstream f(dir / "config.json");
     f << "{\n  \"dataset\": \"" << o.dataset << "\",\n  \"data\": \"" << json_escape(data_folder)
@@ -237,8 +232,7 @@ int train(const Options& o, bool hidden_given) {
                   << (o.dataset == "mnist" ? "mnist" : "fashion") << "\n";
         return 1;
     }
-    const Dataset train = load_split(data_folder, Split::Train);
-    const Dataset test = load_split(data_folder, Split::Test);
+    const auto [train, test] = load_train_test(data_folder);
 
     // 3. The network: fresh, or resumed from a model file.
     if (o.threads > 0) set_gemm_threads(o.threads);
