@@ -232,7 +232,9 @@ int train(const Options& o, bool hidden_given) {
                   << (o.dataset == "mnist" ? "mnist" : "fashion") << "\n";
         return 1;
     }
-    const auto [train, test] = load_train_test(data_folder);
+    const TrainTest data = load_train_test(data_folder);
+    const Dataset& train = data.train;  // references, not a structured binding: clang 14
+    const Dataset& test = data.test;    // cannot capture those in the lambdas below
 
     // 3. The network: fresh, or resumed from a model file.
     if (o.threads > 0) set_gemm_threads(o.threads);
