@@ -75,11 +75,11 @@ bool cpu_has_avx2() {
 #endif
 }
 
-detail::MicroKernel pick_kernel() {
+const detail::Backend& pick_backend() {
 #ifndef NNLAB_NO_AVX2
-    if (g_kernel_choice != GemmKernel::Portable && cpu_has_avx2()) return detail::micro_kernel_avx2;
+    if (g_kernel_choice != GemmKernel::Portable && cpu_has_avx2()) return detail::kAvx2Backend;
 #endif
-    return detail::micro_kernel_portable;
+    return detail::kPortableBackend;
 }
 
 // ---- packing buffers, reused across calls -------------------------------------------
@@ -105,6 +105,8 @@ struct AlignedBuffer {
 
 // One pair per calling thread: the training loop allocates nothing after its first step.
 thread_local AlignedBuffer t_packed_a, t_packed_b;
+// op(B) or op(B)ᵀ transposed for the second layer's routines (N·K floats).
+thread_local AlignedBuffer t_transposed;
 
 // ---- packing --------------------------------------------------------------------------
 
@@ -118,51 +120,11 @@ struct View {
     }
 };
 
-// Packs rows i0 … i0+rows−1 of op(A), columns p0 … p0+kc−1, into one MR×kc panel stored
-// k-major: MR consecutive floats per k. Rows past `rows` are zero.
-void pack_a_panel(const View& a, int i0, int p0, int rows, int kc, float* out) {
-    if (a.transposed) {
-        // Aᵀ stored: the MR values of one k are contiguous in memory.
-        for (int k = 0; k < kc; ++k, out += MR) {
-            const float* src = a.x + static_cast<std::size_t>(p0 + k) * a.ld + i0;
-            for (int r = 0; r < MR; ++r) out[r] = r < rows ? src[r] : 0.0f;
-        }
-        return;
-    }
-    // A stored: walk MR rows side by side.
-    const float* src[MR];
-    for (int r = 0; r < MR; ++r) src[r] = a.x + static_cast<std::size_t>(i0 + std::min(r, rows - 1)) * a.ld + p0;
-    if (rows == MR) {
-        for (int k = 0; k < kc; ++k, out += MR)
-            for (int r = 0; r < MR; ++r) out[r] = src[r][k];
-        return;
-    }
-    for (int k = 0; k < kc; ++k, out += MR)
-        for (int r = 0; r < MR; ++r) out[r] = r < rows ? src[r][k] : 0.0f;
-}
-
-// Packs op(B)[p0 : p0+kc, j0 : j0+NR] as kc rows of NR floats; columns past `cols` are zero.
-void pack_b_panel(const View& b, int p0, int j0, int cols, int kc, float* out) {
-    if (!b.transposed) {
-        for (int k = 0; k < kc; ++k, out += NR) {
-            const float* src = b.x + static_cast<std::size_t>(p0 + k) * b.ld + j0;
-            if (cols == NR) {
-                for (int j = 0; j < NR; ++j) out[j] = src[j];
-            } else {
-                for (int j = 0; j < NR; ++j) out[j] = j < cols ? src[j] : 0.0f;
-            }
-        }
-        return;
-    }
-    // Bᵀ stored: column j of op(B) is row j of B, contiguous in k.
-    for (int j = 0; j < NR; ++j) {
-        if (j < cols) {
-            const float* src = b.x + static_cast<std::size_t>(j0 + j) * b.ld + p0;
-            for (int k = 0; k < kc; ++k) out[k * NR + j] = src[k];
-        } else {
-            for (int k = 0; k < kc; ++k) out[k * NR + j] = 0.0f;
-        }
-    }
+// Strides of op(X) as stored: element (i, j) of op(X) is at x[i·row_stride + j·col_stride].
+int row_stride(const View& x) { return x.transposed ? 1 : x.ld; }
+int col_stride(const View& x) { return x.transposed ? x.ld : 1; }
+const float* element(const View& x, int i, int j) {
+    return x.x + static_cast<std::size_t>(i) * row_stride(x) + static_cast<std::size_t>(j) * col_stride(x);
 }
 
 // ---- argument checks ------------------------------------------------------------------
@@ -192,23 +154,21 @@ void scale_c(int M, int N, float beta, float* C, int ldc) {
 // The five loops on one thread, for the whole of C (or the slice gemm() hands it).
 // C(i, j) is at C[i·c_rs + j·c_cs].
 void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha, float beta, float* C, int c_rs,
-                 int c_cs, detail::MicroKernel kernel) {
+                 int c_cs, const detail::Backend& backend) {
     // Packing pays when a block is read many times. A packed A block is read once per B panel,
-    // a packed B panel once per A panel (M/MR times). When M fits in one block (a batch of
-    // 64–144 rows: the trainer's products), B is not read often enough to repay the copy, nor
-    // A unless there are many B panels (N > 512, measured): the micro-kernel then reads A
-    // through its strides, and full panels of an untransposed B in place (edge panels and Bᵀ
-    // are still packed: they need padding or a gather).
-    const bool small_m = M <= MC;
-    const bool pack_a = N > NR && (!small_m || N > 512);  // one B panel: A would be read once
-    const bool direct_b = small_m && !b.transposed;
-    const int a_rs = a.transposed ? 1 : a.ld;  // stride between rows i of op(A)
-    const int a_ks = a.transposed ? a.ld : 1;  // stride between columns k of op(A)
+    // a packed B panel once per A panel (M/MR times). With one B panel, A is read in place
+    // through its strides; with only a couple of A panels (the Cᵀ path of dW2, M = 10), full
+    // panels of an untransposed B are too (edge panels and Bᵀ are still packed: they need
+    // padding or a gather).
+    const bool pack_a = N > NR;  // one B panel: A would be read once
+    const bool direct_b = !b.transposed && M <= 2 * MR;
+    const int a_rs = row_stride(a), a_ks = col_stride(a);
+    const int b_ks = row_stride(b), b_js = col_stride(b);
 
     // Split K into equal blocks of at most KC, so no block is a sliver (784 → 4 × 196).
     const int k_blocks = (K + KC - 1) / KC;
     const int kc_even = (K + k_blocks - 1) / k_blocks;
-    float* Ap = pack_a ? t_packed_a.get(static_cast<std::size_t>(MC) * kc_even) : nullptr;
+    float* Ap = pack_a ? t_packed_a.get(static_cast<std::size_t>(MC) * kc_even + MR) : nullptr;  // + MR: see PackA
     float* Bp = t_packed_b.get(static_cast<std::size_t>((std::min(N, NC) + NR - 1) / NR * NR) * kc_even);
 
     for (int jc = 0; jc < N; jc += NC) {
@@ -218,34 +178,35 @@ void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha,
             const int kc = std::min(kc_even, K - pc);
             const float beta_here = pc == 0 ? beta : 1.0f;  // later K blocks add to C
 
-            for (int q = 0; q < n_panels; ++q)
-                if (!direct_b || nc - q * NR < NR)
-                    pack_b_panel(b, pc, jc + q * NR, std::min(NR, nc - q * NR), kc, Bp + static_cast<std::size_t>(q) * NR * kc);
+            // B read in place needs only its ragged last panel packed (padded with zeros).
+            const int first_packed = direct_b ? nc / NR : 0;
+            if (first_packed < n_panels)
+                backend.pack_b(element(b, pc, jc + first_packed * NR), b_ks, b_js, nc - first_packed * NR, kc,
+                               Bp + static_cast<std::size_t>(first_packed) * NR * kc);
 
             for (int ic = 0; ic < M; ic += MC) {
                 const int mc = std::min(MC, M - ic);
                 const int m_panels = (mc + MR - 1) / MR;
                 if (pack_a)
                     for (int p = 0; p < m_panels; ++p)
-                        pack_a_panel(a, ic + p * MR, pc, std::min(MR, mc - p * MR), kc,
-                                     Ap + static_cast<std::size_t>(p) * MR * kc);
+                        backend.pack_a(element(a, ic + p * MR, pc), a_rs, a_ks, std::min(MR, mc - p * MR), kc,
+                                       Ap + static_cast<std::size_t>(p) * MR * kc);
 
                 // The macro-kernel: every MR×NR tile of this block, B panel by B panel.
                 for (int q = 0; q < n_panels; ++q) {
                     const int j = jc + q * NR, n = std::min(NR, N - j);
                     const bool in_place = direct_b && n == NR;
-                    const float* b_panel = in_place ? b.x + static_cast<std::size_t>(pc) * b.ld + j
-                                                    : Bp + static_cast<std::size_t>(q) * NR * kc;
-                    const int b_ks = in_place ? b.ld : NR;
+                    const float* b_panel = in_place ? element(b, pc, j) : Bp + static_cast<std::size_t>(q) * NR * kc;
+                    const int b_panel_ks = in_place ? b.ld : NR;
                     for (int p = 0; p < m_panels; ++p) {
                         const int i = ic + p * MR, m = std::min(MR, M - i);
                         float* c = C + static_cast<std::size_t>(i) * c_rs + static_cast<std::size_t>(j) * c_cs;
                         if (pack_a)
-                            kernel(kc, Ap + static_cast<std::size_t>(p) * MR * kc, 1, MR, b_panel, b_ks, c, c_rs, c_cs,
-                                   alpha, beta_here, m, n);
+                            backend.kernel(kc, Ap + static_cast<std::size_t>(p) * MR * kc, 1, MR, b_panel, b_panel_ks, c,
+                                           c_rs, c_cs, alpha, beta_here, m, n);
                         else
-                            kernel(kc, a.x + static_cast<std::size_t>(i) * a_rs + static_cast<std::size_t>(pc) * a_ks,
-                                   a_rs, a_ks, b_panel, b_ks, c, c_rs, c_cs, alpha, beta_here, m, n);
+                            backend.kernel(kc, element(a, i, pc), a_rs, a_ks, b_panel, b_panel_ks, c, c_rs, c_cs, alpha,
+                                           beta_here, m, n);
                     }
                 }
             }
@@ -260,37 +221,14 @@ View shifted(const View& x, int offset, bool along_cols) {
             x.transposed};
 }
 
-}  // namespace
-
-void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb,
-          float beta, float* C, int ldc) {
-    check_args(ta, tb, M, N, K, lda, ldb, ldc);
-    if (M == 0 || N == 0) return;
-    if (K == 0 || alpha == 0.0f) return scale_c(M, N, beta, C, ldc);
-
-    View a{A, lda, ta == Trans::Yes};
-    View b{B, ldb, tb == Trans::Yes};
-    int c_rs = ldc, c_cs = 1;
-    // Few columns (the trainer's N = 10): a 16-wide tile would leave 6 of its 16 lanes idle.
-    // Compute Cᵀ = op(B)ᵀ·op(A)ᵀ instead — the 10 becomes the row side, 6 + 4 rows of the
-    // 6×16 tile — and let the kernel store its tile transposed. Only when op(A)ᵀ can be read
-    // in place (A given transposed, as in dW = xᵀ·dy): gathering it into panels would cost
-    // more than these small products take (measured: the NN case slows from ~50 to ~36 GFLOP/s).
-    if (N <= 12 && M >= 2 * NR && ta == Trans::Yes) {
-        std::swap(a, b);
-        a.transposed = !a.transposed;
-        b.transposed = !b.transposed;
-        std::swap(M, N);
-        std::swap(c_rs, c_cs);
-    }
-    const detail::MicroKernel kernel = pick_kernel();
-    const int threads = 2.0 * M * N * K < kParallelFlops ? 1 : gemm_threads();
-    if (threads == 1) return gemm_serial(a, b, M, N, K, alpha, beta, C, c_rs, c_cs, kernel);
-
-    // Several threads: each computes its own slice of C with the serial driver — columns
-    // when C is wider than tall, rows otherwise — in whole panels (NR columns, MR rows).
-    // No thread waits for another until the end, and each element of C is still summed in
-    // the same order as on one thread: the result does not depend on the thread count.
+// Runs compute(i0, m, j0, n) on slices of an M×N result that together cover it once: the
+// whole on one thread; on several, each thread its own slice — columns when C is wider than
+// tall, rows otherwise — in whole panels (NR columns, MR rows). No thread waits for another
+// until the end, and each element of C is summed in the same order as on one thread: the
+// result does not depend on the thread count.
+template <typename Compute>
+void for_each_slice(int M, int N, int threads, const Compute& compute) {
+    if (threads == 1) return compute(0, M, 0, N);
     const bool by_cols = N >= M;
     const int extent = by_cols ? N : M, unit = by_cols ? NR : MR;
     const int slice = ((extent + threads - 1) / threads + unit - 1) / unit * unit;
@@ -300,12 +238,71 @@ void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, 
         if (start >= extent) continue;
         const int size = std::min(slice, extent - start);
         if (by_cols)
-            gemm_serial(a, shifted(b, start, true), M, size, K, alpha, beta, C + static_cast<std::size_t>(start) * c_cs,
-                        c_rs, c_cs, kernel);
+            compute(0, M, start, size);
         else
-            gemm_serial(shifted(a, start, false), b, size, N, K, alpha, beta, C + static_cast<std::size_t>(start) * c_rs,
-                        c_rs, c_cs, kernel);
+            compute(start, size, 0, N);
     }
+}
+
+}  // namespace
+
+void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb,
+          float beta, float* C, int ldc) {
+    check_args(ta, tb, M, N, K, lda, ldb, ldc);
+    if (M == 0 || N == 0) return;
+    if (K == 0 || alpha == 0.0f) return scale_c(M, N, beta, C, ldc);
+
+    const detail::Backend& backend = pick_backend();
+    View a{A, lda, ta == Trans::Yes};
+    View b{B, ldb, tb == Trans::Yes};
+    const int threads = 2.0 * M * N * K < kParallelFlops ? 1 : gemm_threads();
+
+    // The second layer's products (10 classes) have their own routines: see gemm_kernel.hpp.
+    // Small K wants op(B) row-major (K×N), small N wants op(B)ᵀ row-major (N×K): B itself
+    // when it is stored so, else a transposed copy (N·K floats: cheap next to M·N·K).
+    if (K <= detail::kSmallK) {
+        const float* b_rows = B;
+        int ld_rows = ldb;
+        if (tb == Trans::Yes) {
+            float* copy = t_transposed.get(static_cast<std::size_t>(K) * N);
+            backend.transpose(B, ldb, N, K, copy, N);
+            b_rows = copy, ld_rows = N;
+        }
+        return for_each_slice(M, N, threads, [&](int i0, int m, int j0, int n) {
+            backend.small_k(m, n, K, element(a, i0, 0), row_stride(a), col_stride(a), b_rows + j0, ld_rows, alpha, beta,
+                            C + static_cast<std::size_t>(i0) * ldc + j0, ldc);
+        });
+    }
+    if (N <= detail::kSmallN && ta == Trans::No) {
+        const float* bt_rows = B;
+        int ld_rows = ldb;
+        if (tb == Trans::No) {
+            float* copy = t_transposed.get(static_cast<std::size_t>(N) * K);
+            backend.transpose(B, ldb, K, N, copy, K);
+            bt_rows = copy, ld_rows = K;
+        }
+        return for_each_slice(M, N, threads, [&](int i0, int m, int j0, int n) {
+            backend.small_n(m, n, K, A + static_cast<std::size_t>(i0) * lda, lda,
+                            bt_rows + static_cast<std::size_t>(j0) * ld_rows, ld_rows, alpha, beta,
+                            C + static_cast<std::size_t>(i0) * ldc + j0, ldc);
+        });
+    }
+
+    int c_rs = ldc, c_cs = 1;
+    // Few columns and A given transposed (dW = xᵀ·dy, N = 10): compute Cᵀ = op(B)ᵀ·op(A)ᵀ
+    // instead, so the 10 becomes the row side of the 6×16 tile (6 + 4 rows) rather than 10
+    // of its 16 lanes; op(A)ᵀ is then read in place, and the kernel stores its tile transposed.
+    if (N <= 12 && M >= 2 * NR && ta == Trans::Yes) {
+        std::swap(a, b);
+        a.transposed = !a.transposed;
+        b.transposed = !b.transposed;
+        std::swap(M, N);
+        std::swap(c_rs, c_cs);
+    }
+    for_each_slice(M, N, threads, [&](int i0, int m, int j0, int n) {
+        gemm_serial(shifted(a, i0, false), shifted(b, j0, true), m, n, K, alpha, beta,
+                    C + static_cast<std::size_t>(i0) * c_rs + static_cast<std::size_t>(j0) * c_cs, c_rs, c_cs, backend);
+    });
 }
 
 void gemm(Trans ta, Trans tb, float alpha, const Matrix& A, const Matrix& B, float beta, Matrix& C) {
@@ -372,7 +369,7 @@ void set_gemm_kernel(GemmKernel kernel) {
     g_kernel_choice = kernel;
 }
 
-const char* gemm_kernel_name() { return pick_kernel() == detail::micro_kernel_portable ? "portable" : "avx2"; }
+const char* gemm_kernel_name() { return pick_backend().name; }
 
 bool gemm_avx2_available() { return cpu_has_avx2(); }
 

@@ -1,4 +1,5 @@
-// gemm_avx2.cpp — the AVX2+FMA micro-kernel: a 6×16 tile of C in 12 ymm registers.
+// gemm_avx2.cpp — the AVX2+FMA backend: a 6×16 tile of C in 12 ymm registers, and packing
+// routines that move 8×8 blocks through registers instead of one float at a time.
 //
 // Compiled alone with -mavx2 -mfma; gemm.cpp calls it only after checking the CPU
 // (__builtin_cpu_supports), so the rest of the library still runs on any x86-64.
@@ -117,8 +118,6 @@ void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
     if (m > 5) store_row(c + 5 * ld, c50, c51, alpha8, beta, n);
 }
 
-}  // namespace
-
 void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,
                        int c_cs, float alpha, float beta, int m, int n) {
     // Adjacent rows are safe to read six at a time only in a full tile (m = MR): past the
@@ -128,5 +127,239 @@ void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* 
     else
         kernel_6x16<false>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, m, n);
 }
+
+// ---- packing ----------------------------------------------------------------------------
+
+// Rows in, columns out: r[i] holds row i of an 8×8 block; afterwards r[j] holds column j.
+// Three rounds of shuffles, each interleaving pairs at twice the previous width.
+inline void transpose_8x8(__m256 r[8]) {
+    __m256 t[8], s[8];
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);      // a0 b0 a1 b1 | a4 b4 a5 b5
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);  // a2 b2 a3 b3 | a6 b6 a7 b7
+    }
+    for (int i = 0; i < 8; i += 4) {
+        s[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);      // a0 b0 c0 d0 | a4 b4 c4 d4
+        s[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);  // a1 b1 c1 d1 | …
+        s[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        s[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int j = 0; j < 4; ++j) {
+        r[j] = _mm256_permute2f128_ps(s[j], s[j + 4], 0x20);      // low halves: columns 0–3
+        r[j + 4] = _mm256_permute2f128_ps(s[j], s[j + 4], 0x31);  // high halves: columns 4–7
+    }
+}
+
+// out[k·MR + r] = a(r, k). Rows of A contiguous in k (a_ks = 1): 8 k at a time, the 6 rows
+// (and 2 zero rows) transposed in registers, each column stored whole — its 2 extra floats
+// land on the next k's slot and are overwritten by it (or past the panel: see PackA).
+// Aᵀ stored (a_rs = 1): the 6 values of one k are neighbours — one masked load per k.
+void pack_a_avx2(const float* a, int a_rs, int a_ks, int rows, int kc, float* out) {
+    if (a_rs == 1) {
+        const __m256i valid = lanes_below(rows);
+        for (int k = 0; k < kc; ++k) _mm256_storeu_ps(out + k * MR, _mm256_maskload_ps(a + static_cast<long>(k) * a_ks, valid));
+        return;
+    }
+    if (a_ks != 1) return pack_a_portable(a, a_rs, a_ks, rows, kc, out);
+    int k = 0;
+    for (; k + 8 <= kc; k += 8) {
+        __m256 v[8];
+        for (int r = 0; r < 8; ++r) v[r] = r < rows && r < MR ? _mm256_loadu_ps(a + static_cast<long>(r) * a_rs + k) : _mm256_setzero_ps();
+        transpose_8x8(v);
+        for (int t = 0; t < 8; ++t) _mm256_storeu_ps(out + (k + t) * MR, v[t]);
+    }
+    if (k < kc) pack_a_portable(a + k, a_rs, a_ks, rows, kc - k, out + k * MR);
+}
+
+// Panel q: out[q·NR·kc + k·NR + j] = b(k, q·NR + j).
+// B stored (b_js = 1): row by row, each row cut into its panels — B is read as one stream,
+// which the hardware prefetcher follows (panel by panel, it would be 16 floats from each
+// of kc rows, a cache miss per row when the rows are far apart).
+// Bᵀ stored (b_ks = 1): column j of a panel is contiguous in k, so 8×8 blocks are
+// transposed in registers.
+void pack_b_avx2(const float* b, int b_ks, int b_js, int cols, int kc, float* out) {
+    const int panels = (cols + NR - 1) / NR;
+    if (b_js == 1) {
+        const int full = cols / NR;
+        const __m256i mask0 = lanes_below(cols - full * NR), mask1 = lanes_below(cols - full * NR - 8);
+        for (int k = 0; k < kc; ++k) {
+            const float* row = b + static_cast<long>(k) * b_ks;
+            float* dst = out + k * NR;
+            for (int q = 0; q < full; ++q, row += NR, dst += NR * kc) {
+                _mm256_store_ps(dst, _mm256_loadu_ps(row));
+                _mm256_store_ps(dst + 8, _mm256_loadu_ps(row + 8));
+            }
+            if (full < panels) {
+                _mm256_store_ps(dst, _mm256_maskload_ps(row, mask0));
+                _mm256_store_ps(dst + 8, _mm256_maskload_ps(row + 8, mask1));
+            }
+        }
+        return;
+    }
+    if (b_ks != 1) return pack_b_portable(b, b_ks, b_js, cols, kc, out);
+    for (int q = 0; q < panels; ++q, out += NR * kc) {
+        const float* panel = b + static_cast<long>(q) * NR * b_js;
+        const int panel_cols = std::min(NR, cols - q * NR);
+        int k = 0;
+        for (; k + 8 <= kc; k += 8)
+            for (int half = 0; half < NR; half += 8) {
+                __m256 v[8];
+                for (int j = 0; j < 8; ++j)
+                    v[j] = half + j < panel_cols ? _mm256_loadu_ps(panel + static_cast<long>(half + j) * b_js + k)
+                                                 : _mm256_setzero_ps();
+                transpose_8x8(v);
+                for (int t = 0; t < 8; ++t) _mm256_store_ps(out + (k + t) * NR + half, v[t]);
+            }
+        // the last kc mod 8 rows: one panel of kc − k rows, in place
+        if (k < kc) pack_b_portable(panel + k, b_ks, b_js, panel_cols, kc - k, out + k * NR);
+    }
+}
+
+// ---- the trainer's second layer: small K, small N -----------------------------------------
+
+// c[0:8] = α·acc + β·c[0:8] (β = 0: c is not read). α = 1, the trainer's case, skips the
+// multiply: in a K = 10 product it would be one floating-point operation in eleven.
+inline void store_8(float* c, __m256 acc, float alpha, float beta) {
+    if (alpha != 1.0f) acc = _mm256_mul_ps(_mm256_set1_ps(alpha), acc);
+    if (beta != 0.0f) acc = _mm256_fmadd_ps(_mm256_set1_ps(beta), _mm256_loadu_ps(c), acc);
+    _mm256_storeu_ps(c, acc);
+}
+
+// The same on the lanes of `valid` only: the ragged end of a row. (A masked store is slow on
+// AMD cores — tens of cycles — so full vectors never use one.)
+inline void store_8_masked(float* c, __m256 acc, float alpha, float beta, __m256i valid) {
+    if (alpha != 1.0f) acc = _mm256_mul_ps(_mm256_set1_ps(alpha), acc);
+    if (beta != 0.0f) acc = _mm256_fmadd_ps(_mm256_set1_ps(beta), _mm256_maskload_ps(c, valid), acc);
+    _mm256_maskstore_ps(c, valid, acc);
+}
+
+// Small K: row i of C is Σ_k a(i, k)·(row k of B), 64 columns at a time: 8 accumulators,
+// each a chain of K FMAs. An FMA waits ~4 cycles for the one before it in its chain and two
+// start every cycle, so 8 independent chains are what keeps both FMA units busy. a(i, k) is
+// broadcast once per k and serves all 8.
+void small_k_avx2(int m, int n, int K, const float* a, int a_rs, int a_ks, const float* b, int ldb, float alpha,
+                  float beta, float* c, int ldc) {
+    constexpr int G = 8;
+    for (int i = 0; i < m; ++i) {
+        const float* a_i = a + static_cast<long>(i) * a_rs;
+        float* c_i = c + static_cast<long>(i) * ldc;
+        int j = 0;
+        for (; j + 8 * G <= n; j += 8 * G) {
+            __m256 acc[G];
+#pragma GCC unroll 8
+            for (int g = 0; g < G; ++g) acc[g] = _mm256_setzero_ps();
+            const float* b_k = b + j;  // row k of B, from column j
+#pragma GCC unroll 2
+            for (int k = 0; k < K; ++k, b_k += ldb) {
+                const __m256 a_ik = _mm256_broadcast_ss(a_i + static_cast<long>(k) * a_ks);
+#pragma GCC unroll 8
+                for (int g = 0; g < G; ++g) acc[g] = _mm256_fmadd_ps(a_ik, _mm256_loadu_ps(b_k + 8 * g), acc[g]);
+            }
+#pragma GCC unroll 8
+            for (int g = 0; g < G; ++g) store_8(c_i + j + 8 * g, acc[g], alpha, beta);
+        }
+        for (; j < n; j += 8) {  // the last n mod 64 columns, 8 at a time (the last maybe fewer)
+            const bool full = j + 8 <= n;
+            const __m256i valid = lanes_below(n - j);
+            __m256 acc = _mm256_setzero_ps();
+            const float* b_k = b + j;
+            for (int k = 0; k < K; ++k, b_k += ldb) {
+                const __m256 b_kj = full ? _mm256_loadu_ps(b_k) : _mm256_maskload_ps(b_k, valid);
+                acc = _mm256_fmadd_ps(_mm256_broadcast_ss(a_i + static_cast<long>(k) * a_ks), b_kj, acc);
+            }
+            if (full)
+                store_8(c_i + j, acc, alpha, beta);
+            else
+                store_8_masked(c_i + j, acc, alpha, beta, valid);
+        }
+    }
+}
+
+// out[0:5] = the sums of the 8 lanes of v[0] … v[4].
+inline void horizontal_sums_5(const __m256 v[5], float out[5]) {
+    const __m256 h01 = _mm256_hadd_ps(v[0], v[1]);  // v0: 01 23, v1: 01 23 | v0: 45 67, v1: 45 67
+    const __m256 h23 = _mm256_hadd_ps(v[2], v[3]);
+    const __m256 h = _mm256_hadd_ps(h01, h23);  // v0 v1 v2 v3 (lanes 0–3) | v0 v1 v2 v3 (lanes 4–7)
+    _mm_storeu_ps(out, _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1)));
+    __m128 x = _mm_add_ps(_mm256_castps256_ps128(v[4]), _mm256_extractf128_ps(v[4], 1));
+    x = _mm_hadd_ps(x, x);
+    out[4] = _mm_cvtss_f32(_mm_hadd_ps(x, x));
+}
+
+// A ROWS×5 tile of C as dot products: acc[r][j] collects a(r, k)·bt(j, k) in 8 lanes along
+// k, summed across the lanes at the end. w[j]: row j of op(B)ᵀ; cols ≤ 5 of them are real.
+template <int ROWS>
+void dot_tile(int K, const float* a, int lda, const float* const w[5], float alpha, float beta, float* c, int ldc,
+              int cols) {
+    __m256 acc[ROWS][5];
+#pragma GCC unroll 8
+    for (int r = 0; r < ROWS; ++r)
+#pragma GCC unroll 8
+        for (int j = 0; j < 5; ++j) acc[r][j] = _mm256_setzero_ps();
+    // 8 values of k from p: all 8, or (the last step) the lanes of `valid`, the rest 0
+    auto load = [](const float* p, bool masked, __m256i valid) { return masked ? _mm256_maskload_ps(p, valid) : _mm256_loadu_ps(p); };
+    auto step = [&](int k, bool masked, __m256i valid) {
+        __m256 a_r[ROWS];
+#pragma GCC unroll 8
+        for (int r = 0; r < ROWS; ++r) a_r[r] = load(a + static_cast<long>(r) * lda + k, masked, valid);
+#pragma GCC unroll 8
+        for (int j = 0; j < 5; ++j) {
+            const __m256 w_j = load(w[j] + k, masked, valid);
+#pragma GCC unroll 8
+            for (int r = 0; r < ROWS; ++r) acc[r][j] = _mm256_fmadd_ps(a_r[r], w_j, acc[r][j]);
+        }
+    };
+    int k = 0;
+    for (; k + 8 <= K; k += 8) step(k, false, __m256i{});
+    if (k < K) step(k, true, lanes_below(K - k));  // masked lanes load 0: nothing past the rows is read
+#pragma GCC unroll 8
+    for (int r = 0; r < ROWS; ++r) {
+        float dot[5];
+        horizontal_sums_5(acc[r], dot);
+        float* c_r = c + static_cast<long>(r) * ldc;
+        for (int j = 0; j < cols; ++j) c_r[j] = beta == 0.0f ? alpha * dot[j] : alpha * dot[j] + beta * c_r[j];
+    }
+}
+
+// Small N: tiles of 2 rows × 5 columns (10 accumulators; N = 10 is two tiles wide, no lane
+// idle). The rows of A and all of op(B)ᵀ stay in L1 while a row pair is done.
+void small_n_avx2(int m, int n, int K, const float* a, int lda, const float* bt, int ldbt, float alpha, float beta,
+                  float* c, int ldc) {
+    for (int i = 0; i < m; i += 2) {
+        const float* a_i = a + static_cast<long>(i) * lda;
+        float* c_i = c + static_cast<long>(i) * ldc;
+        for (int j0 = 0; j0 < n; j0 += 5) {
+            const float* w[5];  // columns past n repeat the last one: computed, never stored
+            for (int j = 0; j < 5; ++j) w[j] = bt + static_cast<long>(std::min(j0 + j, n - 1)) * ldbt;
+            const int cols = std::min(5, n - j0);
+            if (i + 2 <= m)
+                dot_tile<2>(K, a_i, lda, w, alpha, beta, c_i + j0, ldc, cols);
+            else
+                dot_tile<1>(K, a_i, lda, w, alpha, beta, c_i + j0, ldc, cols);
+        }
+    }
+}
+
+// out(j, i) = x(i, j), 8×8 blocks through registers. The last block of each row and column
+// starts 8 back from the edge, overlapping its neighbour (it rewrites the same values),
+// so no edge is left to a scalar loop unless the whole block is narrower than 8.
+void transpose_avx2(const float* x, int ldx, int rows, int cols, float* out, int ldo) {
+    if (rows < 8 || cols < 8) return transpose_portable(x, ldx, rows, cols, out, ldo);
+    for (int i0 = 0; i0 < rows; i0 += 8) {
+        const int i = std::min(i0, rows - 8);
+        for (int j0 = 0; j0 < cols; j0 += 8) {
+            const int j = std::min(j0, cols - 8);
+            __m256 v[8];
+            for (int r = 0; r < 8; ++r) v[r] = _mm256_loadu_ps(x + static_cast<long>(i + r) * ldx + j);
+            transpose_8x8(v);
+            for (int t = 0; t < 8; ++t) _mm256_storeu_ps(out + static_cast<long>(j + t) * ldo + i, v[t]);
+        }
+    }
+}
+
+}  // namespace
+
+const Backend kAvx2Backend{"avx2",         micro_kernel_avx2, pack_a_avx2, pack_b_avx2,
+                           transpose_avx2, small_k_avx2,      small_n_avx2};
 
 }  // namespace nnlab::detail

@@ -181,23 +181,29 @@ TEST(Gemm, PortableAndAvx2Agree) {
 }
 
 TEST(Gemm, OneAndTwoThreadsAreBitIdentical) {
+    const int threads_before = gemm_threads();
     Rng rng(4);
-    // the last: N = 10 and large enough for 2 threads, so the transposed-C path is split too
-    const int shapes[][3] = {{300, 500, 784}, {784, 256, 128}, {128, 1024, 784}, {64, 10, 128}, {4096, 10, 256}};
+    // Large enough for 2 threads, on every path: blocked (the first three), N = 10 (dot
+    // products when A is not transposed, the transposed-C tiles when it is), and K = 10.
+    const int shapes[][3] = {{300, 500, 784}, {784, 256, 128}, {128, 1024, 784}, {4096, 10, 256}, {1024, 512, 10}};
     for (const auto& s : shapes)
-        for (Trans ta : kTrans) {
-            const int M = s[0], N = s[1], K = s[2];
-            Matrix A = ta == Trans::No ? Matrix(M, K) : Matrix(K, M), B(K, N), C1(M, N), C2(M, N);
-            fill_uniform(A, -1, 1, rng);
-            fill_uniform(B, -1, 1, rng);
-            set_gemm_threads(1);
-            gemm(ta, Trans::No, 1.0f, A, B, 0.0f, C1);
-            set_gemm_threads(2);
-            gemm(ta, Trans::No, 1.0f, A, B, 0.0f, C2);
-            EXPECT_EQ(std::memcmp(C1.data(), C2.data(), C1.size() * sizeof(float)), 0)
-                << "M=" << M << " N=" << N << " K=" << K << ": 2 threads changed the result";
-        }
-    set_gemm_threads(gemm_threads());
+        for (Trans ta : kTrans)
+            for (Trans tb : kTrans) {
+                const int M = s[0], N = s[1], K = s[2];
+                Matrix A = ta == Trans::No ? Matrix(M, K) : Matrix(K, M);
+                Matrix B = tb == Trans::No ? Matrix(K, N) : Matrix(N, K);
+                Matrix C1(M, N), C2(M, N);
+                fill_uniform(A, -1, 1, rng);
+                fill_uniform(B, -1, 1, rng);
+                set_gemm_threads(1);
+                gemm(ta, tb, 1.0f, A, B, 0.0f, C1);
+                set_gemm_threads(2);
+                gemm(ta, tb, 1.0f, A, B, 0.0f, C2);
+                EXPECT_EQ(std::memcmp(C1.data(), C2.data(), C1.size() * sizeof(float)), 0)
+                    << "M=" << M << " N=" << N << " K=" << K << (ta == Trans::Yes ? " Aᵀ" : "")
+                    << (tb == Trans::Yes ? " Bᵀ" : "") << ": 2 threads changed the result";
+            }
+    set_gemm_threads(threads_before);
 }
 
 TEST(Gemm, ReferenceOnHandValues) {
