@@ -156,12 +156,17 @@ void scale_c(int M, int N, float beta, float* C, int ldc) {
 void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha, float beta, float* C, int c_rs,
                  int c_cs, const detail::Backend& backend) {
     // Packing pays when a block is read many times. A packed A block is read once per B panel,
-    // a packed B panel once per A panel (M/MR times). With one B panel, A is read in place
-    // through its strides; with only a couple of A panels (the Cᵀ path of dW2, M = 10), full
-    // panels of an untransposed B are too (edge panels and Bᵀ are still packed: they need
-    // padding or a gather).
-    const bool pack_a = N > NR;  // one B panel: A would be read once
-    const bool direct_b = !b.transposed && M <= 2 * MR;
+    // a packed B panel once per A panel (M/MR times).
+    // - One B panel (N ≤ NR): A is read once, so the micro-kernel reads it in place.
+    // - One A block (M ≤ MC, the trainer's batches) and rows of B at most 1 KiB apart (ldb ≤
+    //   256: hidden sizes up to 256): full panels of an untransposed B are read in place too —
+    //   measured 2–5% faster. Further apart, they are packed: rows 4 KiB apart all fall in
+    //   the same L1 cache set, and the panel would not stay in L1 between A panels.
+    // - Only a couple of A panels (the Cᵀ path of dW2, M = 10): B is read in place whatever
+    //   its stride: packing cannot repay itself.
+    // Edge panels and Bᵀ are always packed: they need padding or a gather.
+    const bool pack_a = N > NR;
+    const bool direct_b = !b.transposed && ((M <= MC && b.ld <= 256) || M <= 2 * MR);
     const int a_rs = row_stride(a), a_ks = col_stride(a);
     const int b_ks = row_stride(b), b_js = col_stride(b);
 
@@ -229,7 +234,7 @@ View shifted(const View& x, int offset, bool along_cols) {
 template <typename Compute>
 void for_each_slice(int M, int N, int threads, const Compute& compute) {
     if (threads == 1) return compute(0, M, 0, N);
-    const bool by_cols = N >= M;
+    const bool by_cols = N > M;
     const int extent = by_cols ? N : M, unit = by_cols ? NR : MR;
     const int slice = ((extent + threads - 1) / threads + unit - 1) / unit * unit;
 #pragma omp parallel for num_threads(threads) schedule(static, 1)
