@@ -15,14 +15,19 @@ from collections import defaultdict
 
 
 def load(path):
+    """Peak and {shape: {impl: GFLOP/s}}: the median of the repetitions when the run was
+    repeated (--benchmark_repetitions), else the single run."""
     with open(path) as f:
         data = json.load(f)
     peak = float(data["context"].get("avx2_fma_peak_gflops_1core", "nan"))
+    repeated = any(b.get("run_type") == "aggregate" for b in data["benchmarks"])
     rates = defaultdict(dict)  # shape -> impl -> GFLOP/s
     for b in data["benchmarks"]:
-        if b.get("error_occurred") or b.get("run_type") == "aggregate" or "GFLOP/s" not in b:
+        if b.get("error_occurred") or "GFLOP/s" not in b:
             continue
-        parts = b["name"].split("/")
+        if repeated and b.get("aggregate_name") != "median":
+            continue
+        parts = b.get("run_name", b["name"]).split("/")
         if parts[0] == "fma_peak":
             continue
         shape, impl = "/".join(parts[:3]), "/".join(parts[3:])
@@ -61,17 +66,21 @@ def main():
         print(f"chart: {os.path.join(out_dir, 'gemm.png')}")
 
     # The table.
-    blas = next((i for i in impls if i.startswith("openblas") and i.endswith("/1t")), None)
+    # The AVX2-to-AVX2 comparison: OpenBLAS on its Haswell kernel if it ran, else any.
+    blas = next((i for i in impls if i.startswith("openblas-Haswell") and i.endswith("/1t")), None) or next(
+        (i for i in impls if i.startswith("openblas") and i.endswith("/1t")), None)
     cols = [i for i in impls if i in ("nnlab-avx2/1t", "nnlab-avx2/2t") or i.startswith("openblas")]
     print(f"\nAVX2 FMA peak, 1 core: {peak:.1f} GFLOP/s\n")
-    header = "| shape | " + " | ".join(cols) + " | avx2 1t % of peak |" + (f" 1t vs {blas} |" if blas else "")
+    header = "| shape | " + " | ".join(cols) + " | avx2 1t % of peak | avx2 2t / 1t |"
+    header += f" 1t vs {blas} |" if blas else ""
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for s in sorted(rates, key=lambda s: (s.split("/")[0], s)):
         r = rates[s]
         row = f"| {s} | " + " | ".join(f"{r[c]:.1f}" if c in r else "" for c in cols)
-        mine = r.get("nnlab-avx2/1t")
+        mine, mine2 = r.get("nnlab-avx2/1t"), r.get("nnlab-avx2/2t")
         row += f" | {100 * mine / peak:.0f}%" if mine else " | "
+        row += f" | {mine2 / mine:.2f}×" if mine and mine2 else " | "
         if blas:
             row += f" | {mine / r[blas]:.2f}×" if mine and blas in r else " | "
         print(row + " |")
