@@ -8,8 +8,16 @@
 //             micro-kernel: C[ir:+MR, jr:+NR] += Ap panel · Bp panel  (in registers)
 //
 // Packing copies each block once into the order the micro-kernel reads it, contiguous and
-// aligned, and it is where transposes are absorbed and edges are zero-padded: the
-// micro-kernel never sees a stride of B or a ragged panel.
+// aligned, and it is where transposes are absorbed and edges are zero-padded, so the
+// micro-kernel never sees a ragged panel. (Where a block is read too few times to repay
+// the copy, the micro-kernel reads it in place instead: see gemm_serial.) The packing
+// routines belong to the backend with the micro-kernel (gemm_kernel.hpp): the AVX2 one
+// moves 8×8 blocks through registers.
+//
+// The trainer's second layer has 10 outputs, and a 6×16 tile fits a 10 badly: N = 10 would
+// leave 6 of its 16 lanes idle, K = 10 would pay a call and a store for 10 FMAs per lane.
+// gemm() sends those products to routines shaped for them (small K, small N; or Cᵀ when A
+// comes transposed) before the five loops.
 //
 // Block sizes, for a core with 32 KiB L1d, 1 MiB L2 and a shared L3 of several MiB
 // (AMD Zen 3–5, Intel since Haswell are close to this):
@@ -297,7 +305,7 @@ void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, 
     // Few columns and A given transposed (dW = xᵀ·dy, N = 10): compute Cᵀ = op(B)ᵀ·op(A)ᵀ
     // instead, so the 10 becomes the row side of the 6×16 tile (6 + 4 rows) rather than 10
     // of its 16 lanes; op(A)ᵀ is then read in place, and the kernel stores its tile transposed.
-    if (N <= 12 && M >= 2 * NR && ta == Trans::Yes) {
+    if (N <= detail::kSmallN && M >= 2 * NR && ta == Trans::Yes) {
         std::swap(a, b);
         a.transposed = !a.transposed;
         b.transposed = !b.transposed;

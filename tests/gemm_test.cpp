@@ -168,16 +168,29 @@ TEST(Gemm, ShapeErrorsNameTheShapes) {
 TEST(Gemm, PortableAndAvx2Agree) {
     if (!gemm_avx2_available()) GTEST_SKIP() << "no AVX2+FMA on this CPU or build";
     Rng rng(3);
-    Matrix A(97, 300), B(300, 130), C1(97, 130), C2(97, 130);
-    fill_uniform(A, -1, 1, rng);
-    fill_uniform(B, -1, 1, rng);
-    set_gemm_kernel(GemmKernel::Portable);
-    gemm(Trans::No, Trans::No, 1.0f, A, B, 0.0f, C1);
-    set_gemm_kernel(GemmKernel::Avx2);
-    gemm(Trans::No, Trans::No, 1.0f, A, B, 0.0f, C2);
+    // every path: the five loops, then the second layer's three (N = 10, Cᵀ, K = 10)
+    const int shapes[][3] = {{97, 130, 300}, {97, 10, 300}, {300, 10, 97}, {97, 300, 10}};
+    for (const auto& s : shapes)
+        for (Trans ta : kTrans)
+            for (Trans tb : kTrans) {
+                const int M = s[0], N = s[1], K = s[2];
+                Matrix A = ta == Trans::No ? Matrix(M, K) : Matrix(K, M);
+                Matrix B = tb == Trans::No ? Matrix(K, N) : Matrix(N, K);
+                Matrix C1(M, N), C2(M, N);
+                fill_uniform(A, -1, 1, rng);
+                fill_uniform(B, -1, 1, rng);
+                set_gemm_kernel(GemmKernel::Portable);
+                gemm(ta, tb, 1.0f, A, B, 0.0f, C1);
+                set_gemm_kernel(GemmKernel::Avx2);
+                gemm(ta, tb, 1.0f, A, B, 0.0f, C2);
+                // FMA rounds once where mul+add rounds twice, and the sums run in other
+                // orders: they differ in the last bits only (|C| is up to ~10 here).
+                for (std::size_t i = 0; i < C1.size(); ++i)
+                    ASSERT_NEAR(C1.data()[i], C2.data()[i], 1e-4f)
+                        << "M=" << M << " N=" << N << " K=" << K << (ta == Trans::Yes ? " Aᵀ" : "")
+                        << (tb == Trans::Yes ? " Bᵀ" : "") << ", element " << i;
+            }
     set_gemm_kernel(GemmKernel::Auto);
-    // FMA rounds once where mul+add rounds twice: they differ in the last bits only.
-    for (std::size_t i = 0; i < C1.size(); ++i) ASSERT_NEAR(C1.data()[i], C2.data()[i], 1e-4f);
 }
 
 TEST(Gemm, OneAndTwoThreadsAreBitIdentical) {
