@@ -2,8 +2,8 @@
 // plots its loss. It links whichever edition the build chose: the instructor's solutions
 // or the student's own labs.
 //
-//   nnlab-train                              the defaults (printed at start)
-//   nnlab-train --hidden 1024 --epochs 40    see --help for every flag
+//   nnlab-train                                          the defaults (printed at start)
+//   nnlab-train --hidden 1024 --epochs 20 --batch 96     a longer run; --help lists every flag
 //
 // Exit codes: 0 done; 1 a problem while running (missing data, unfinished lab, diverging
 // loss, unwritable folder); 2 a bad flag.
