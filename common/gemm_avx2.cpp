@@ -233,59 +233,67 @@ inline void store_8_masked(float* c, __m256 acc, float alpha, float beta, __m256
     _mm256_maskstore_ps(c, valid, acc);
 }
 
-// Small K: rows i and i+1 of C are Σ_k a(i, k)·(row k of B), 32 columns at a time.
-// Each load of B feeds two FMAs (one per row) — at one FMA per load, the load ports, not
-// the FMA units, would set the pace. 2 rows × 4 groups of 8 columns make 8 accumulators,
+// Small K: rows i … i+2 of C are Σ_k a(i, k)·(row k of B), 32 columns at a time.
+// Each load of B feeds three FMAs (one per row) — at one FMA per load, the load ports, not
+// the FMA units, would set the pace. 3 rows × 4 groups of 8 columns make 12 accumulators,
 // each a chain of K FMAs: an FMA waits ~4 cycles for the one before it in its chain and two
-// start every cycle, so 8 independent chains are what keeps both FMA units busy.
+// start every cycle, so at K = 10 fewer chains would leave the FMA units waiting between
+// one block of columns and the next. 12 accumulators + 3 broadcasts + 1 row of B fill all
+// 16 ymm registers.
 void small_k_avx2(int m, int n, int K, const float* a, int a_rs, int a_ks, const float* b, int ldb, float alpha,
                   float beta, float* c, int ldc) {
-    constexpr int G = 4;
-    for (int i = 0; i < m; i += 2) {
-        const int rows = std::min(2, m - i);  // an odd last row is computed twice, stored once
-        const float* a0 = a + static_cast<long>(i) * a_rs;
-        const float* a1 = a + static_cast<long>(i + rows - 1) * a_rs;
-        float* c0 = c + static_cast<long>(i) * ldc;
-        float* c1 = c0 + ldc;
+    constexpr int R = 3, G = 4;
+    for (int i = 0; i < m; i += R) {
+        const int rows = std::min(R, m - i);  // a short last block repeats its last row: computed, not stored
+        const float* a_r[R];
+        float* c_r[R];
+        for (int r = 0; r < R; ++r) {
+            a_r[r] = a + static_cast<long>(i + std::min(r, rows - 1)) * a_rs;
+            c_r[r] = c + static_cast<long>(i + std::min(r, rows - 1)) * ldc;
+        }
         int j = 0;
         for (; j + 8 * G <= n; j += 8 * G) {
-            __m256 acc0[G], acc1[G];
+            __m256 acc[R][G];
 #pragma GCC unroll 8
-            for (int g = 0; g < G; ++g) acc0[g] = acc1[g] = _mm256_setzero_ps();
+            for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+                for (int g = 0; g < G; ++g) acc[r][g] = _mm256_setzero_ps();
             const float* b_k = b + j;  // row k of B, from column j
             for (int k = 0; k < K; ++k, b_k += ldb) {
-                const __m256 x0 = _mm256_broadcast_ss(a0 + static_cast<long>(k) * a_ks);
-                const __m256 x1 = _mm256_broadcast_ss(a1 + static_cast<long>(k) * a_ks);
+                __m256 x[R];
+#pragma GCC unroll 8
+                for (int r = 0; r < R; ++r) x[r] = _mm256_broadcast_ss(a_r[r] + static_cast<long>(k) * a_ks);
 #pragma GCC unroll 8
                 for (int g = 0; g < G; ++g) {
                     __m256 b_kg = _mm256_loadu_ps(b_k + 8 * g);
-                    asm("" : "+x"(b_kg) : "x"(x0), "x"(x1));  // all three in registers: B loaded once, not folded into each FMA
-                    acc0[g] = _mm256_fmadd_ps(x0, b_kg, acc0[g]);
-                    acc1[g] = _mm256_fmadd_ps(x1, b_kg, acc1[g]);
+                    // all four in registers: B loaded once, not folded into each FMA (GCC's choice)
+                    asm("" : "+x"(b_kg) : "x"(x[0]), "x"(x[1]), "x"(x[2]));
+#pragma GCC unroll 8
+                    for (int r = 0; r < R; ++r) acc[r][g] = _mm256_fmadd_ps(x[r], b_kg, acc[r][g]);
                 }
             }
 #pragma GCC unroll 8
-            for (int g = 0; g < G; ++g) {
-                store_8(c0 + j + 8 * g, acc0[g], alpha, beta);
-                if (rows == 2) store_8(c1 + j + 8 * g, acc1[g], alpha, beta);
-            }
+            for (int r = 0; r < R; ++r)
+                if (r < rows)
+#pragma GCC unroll 8
+                    for (int g = 0; g < G; ++g) store_8(c_r[r] + j + 8 * g, acc[r][g], alpha, beta);
         }
         for (; j < n; j += 8) {  // the last n mod 32 columns, 8 at a time (the last maybe fewer)
             const bool full = j + 8 <= n;
             const __m256i valid = lanes_below(n - j);
-            __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0;
+            __m256 acc[R];
+            for (int r = 0; r < R; ++r) acc[r] = _mm256_setzero_ps();
             const float* b_k = b + j;
             for (int k = 0; k < K; ++k, b_k += ldb) {
                 const __m256 b_kj = full ? _mm256_loadu_ps(b_k) : _mm256_maskload_ps(b_k, valid);
-                acc0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a0 + static_cast<long>(k) * a_ks), b_kj, acc0);
-                acc1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a1 + static_cast<long>(k) * a_ks), b_kj, acc1);
+                for (int r = 0; r < R; ++r)
+                    acc[r] = _mm256_fmadd_ps(_mm256_broadcast_ss(a_r[r] + static_cast<long>(k) * a_ks), b_kj, acc[r]);
             }
-            if (full) {
-                store_8(c0 + j, acc0, alpha, beta);
-                if (rows == 2) store_8(c1 + j, acc1, alpha, beta);
-            } else {
-                store_8_masked(c0 + j, acc0, alpha, beta, valid);
-                if (rows == 2) store_8_masked(c1 + j, acc1, alpha, beta, valid);
+            for (int r = 0; r < rows; ++r) {
+                if (full)
+                    store_8(c_r[r] + j, acc[r], alpha, beta);
+                else
+                    store_8_masked(c_r[r] + j, acc[r], alpha, beta, valid);
             }
         }
     }
