@@ -46,24 +46,24 @@ inline void store_row(float* c, __m256 acc0, __m256 acc1, __m256 alpha, float be
     _mm256_maskstore_ps(c + 8, mask1, out1);
 }
 
+// A full 6×16 tile (ragged bottom tiles go to kernel_rx16 below).
 // Where a(r, k) is read. kAdjacentRows: rows r = 0…5 are neighbours in memory and column k
-// starts k·a_ks floats on (a packed panel, a_ks = MR; or a full tile of Aᵀ, a_ks = lda):
-// one pointer serves all six. Otherwise six row pointers share one offset (A read in place).
-// The 12 accumulators are named variables, not an array: GCC keeps an array indexed by a
-// runtime bound (the edge store's m) on the stack, and every FMA would then wait on memory.
+// starts k·a_ks floats on (a packed panel, a_ks = MR; or a tile of Aᵀ, a_ks = lda): one
+// pointer serves all six. Otherwise six row pointers share one offset (A read in place).
+// The 12 accumulators are named variables, not an array: in the first version an array
+// ended up on the stack, and every FMA waited on memory (44 GFLOP/s).
 template <bool kAdjacentRows>
 void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs, int c_cs,
-                 float alpha, float beta, int m, int n) {
+                 float alpha, float beta, int n) {
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
 
-    // Rows past m (edge tiles) read row m−1 again: inside A, and never stored.
     const float* row[MR];
-    for (int r = 0; r < MR; ++r) row[r] = a + static_cast<long>(std::min(r, m - 1)) * a_rs;
+    for (int r = 0; r < MR; ++r) row[r] = a + static_cast<long>(r) * a_rs;
     auto a_at = [&](int r, long offset) { return kAdjacentRows ? a + offset + r : row[r] + offset; };
     // Ask for C's rows now: they arrive while the k loop runs, not when the store needs them.
     if (c_cs == 1)
-        for (int r = 0; r < m; ++r) _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<long>(r) * c_rs), _MM_HINT_T0);
+        for (int r = 0; r < MR; ++r) _mm_prefetch(reinterpret_cast<const char*>(c + static_cast<long>(r) * c_rs), _MM_HINT_T0);
 
     long offset = 0;  // of column k in A
 #pragma GCC unroll 4
@@ -104,28 +104,73 @@ void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
         _mm256_store_ps(tile[5], c50), _mm256_store_ps(tile[5] + 8, c51);
         for (int j = 0; j < n; ++j) {
             float* c_j = c + static_cast<long>(j) * c_cs;
-            for (int r = 0; r < m; ++r)
+            for (int r = 0; r < MR; ++r)
                 c_j[static_cast<long>(r) * c_rs] = beta == 0.0f ? alpha * tile[r][j] : alpha * tile[r][j] + beta * c_j[static_cast<long>(r) * c_rs];
         }
         return;
     }
     const long ld = c_rs;
     store_row(c, c00, c01, alpha8, beta, n);
-    if (m > 1) store_row(c + ld, c10, c11, alpha8, beta, n);
-    if (m > 2) store_row(c + 2 * ld, c20, c21, alpha8, beta, n);
-    if (m > 3) store_row(c + 3 * ld, c30, c31, alpha8, beta, n);
-    if (m > 4) store_row(c + 4 * ld, c40, c41, alpha8, beta, n);
-    if (m > 5) store_row(c + 5 * ld, c50, c51, alpha8, beta, n);
+    store_row(c + ld, c10, c11, alpha8, beta, n);
+    store_row(c + 2 * ld, c20, c21, alpha8, beta, n);
+    store_row(c + 3 * ld, c30, c31, alpha8, beta, n);
+    store_row(c + 4 * ld, c40, c41, alpha8, beta, n);
+    store_row(c + 5 * ld, c50, c51, alpha8, beta, n);
+}
+
+// A tile of R < MR rows × 16: the bottom edge of C — in the transposed dW of the second
+// layer (C is 10 rows there: 6 + 4) a third of the work. Computing only the R real rows
+// spares the FMAs the 6-row kernel would spend on copies of the last row. R is a template
+// argument and every loop over r is unrolled, so the 2R accumulators stay in registers
+// (one loop left rolled made GCC keep a copy of them on the stack, updated at every k).
+template <int R>
+void kernel_rx16(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs, int c_cs,
+                 float alpha, float beta, int n) {
+    __m256 acc[R][2];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_ps();
+    long offset = 0;  // of column k in A
+    for (int k = 0; k < kc; ++k, offset += a_ks, b += b_ks) {
+        const __m256 b0 = _mm256_loadu_ps(b);
+        const __m256 b1 = _mm256_loadu_ps(b + 8);
+#pragma GCC unroll 8
+        for (int r = 0; r < R; ++r) {
+            const __m256 ak = _mm256_broadcast_ss(a + static_cast<long>(r) * a_rs + offset);
+            acc[r][0] = _mm256_fmadd_ps(ak, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(ak, b1, acc[r][1]);
+        }
+    }
+    const __m256 alpha8 = _mm256_set1_ps(alpha);
+    if (c_cs == 1) {
+#pragma GCC unroll 8
+        for (int r = 0; r < R; ++r) store_row(c + static_cast<long>(r) * c_rs, acc[r][0], acc[r][1], alpha8, beta, n);
+        return;
+    }
+    alignas(32) float tile[R][NR];  // C stored transposed: write the tile column by column
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) _mm256_store_ps(tile[r], acc[r][0]), _mm256_store_ps(tile[r] + 8, acc[r][1]);
+    for (int j = 0; j < n; ++j) {
+        float* c_j = c + static_cast<long>(j) * c_cs;
+        for (int r = 0; r < R; ++r)
+            c_j[static_cast<long>(r) * c_rs] = beta == 0.0f ? alpha * tile[r][j] : alpha * tile[r][j] + beta * c_j[static_cast<long>(r) * c_rs];
+    }
 }
 
 void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,
                        int c_cs, float alpha, float beta, int m, int n) {
-    // Adjacent rows are safe to read six at a time only in a full tile (m = MR): past the
-    // last row of a stored Aᵀ there may be no memory.
-    if (a_rs == 1 && (a_ks == MR || m == MR))
-        kernel_6x16<true>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, m, n);
+    if (m < MR) {  // a ragged bottom tile: only its m rows
+        switch (m) {
+            case 1: return kernel_rx16<1>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, n);
+            case 2: return kernel_rx16<2>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, n);
+            case 3: return kernel_rx16<3>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, n);
+            case 4: return kernel_rx16<4>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, n);
+            default: return kernel_rx16<5>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, n);
+        }
+    }
+    if (a_rs == 1)
+        kernel_6x16<true>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, n);
     else
-        kernel_6x16<false>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, m, n);
+        kernel_6x16<false>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, n);
 }
 
 // ---- packing ----------------------------------------------------------------------------
