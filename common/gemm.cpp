@@ -159,6 +159,22 @@ void scale_c(int M, int N, float beta, float* C, int ldc) {
 
 // ---- the driver -------------------------------------------------------------------------
 
+// The row tiles of an mc-row block of A: MR rows each, except that a last tile of 1 or 2
+// rows is evened out with the one before it (6 + 2 → 4 + 4, 6 + 1 → 4 + 3): a 2-row tile
+// has 4 independent sums in flight, too few to keep both FMA units busy. Tile p starts at
+// row start[p] and has rows[p] rows; returns the number of tiles.
+int row_tiles(int mc, int start[], int rows[]) {
+    int count = 0;
+    for (int i = 0; i < mc; i += MR, ++count) start[count] = i, rows[count] = std::min(MR, mc - i);
+    if (count >= 2 && rows[count - 1] <= 2) {
+        const int both = MR + rows[count - 1];
+        rows[count - 2] = (both + 1) / 2;
+        rows[count - 1] = both / 2;
+        start[count - 1] = start[count - 2] + rows[count - 2];
+    }
+    return count;
+}
+
 // The five loops on one thread, for the whole of C (or the slice gemm() hands it).
 // C(i, j) is at C[i·c_rs + j·c_cs].
 void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha, float beta, float* C, int c_rs,
@@ -199,10 +215,11 @@ void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha,
 
             for (int ic = 0; ic < M; ic += MC) {
                 const int mc = std::min(MC, M - ic);
-                const int m_panels = (mc + MR - 1) / MR;
+                int tile_start[MC / MR + 1], tile_rows[MC / MR + 1];
+                const int m_panels = row_tiles(mc, tile_start, tile_rows);
                 if (pack_a)
                     for (int p = 0; p < m_panels; ++p)
-                        backend.pack_a(element(a, ic + p * MR, pc), a_rs, a_ks, std::min(MR, mc - p * MR), kc,
+                        backend.pack_a(element(a, ic + tile_start[p], pc), a_rs, a_ks, tile_rows[p], kc,
                                        Ap + static_cast<std::size_t>(p) * MR * kc);
 
                 // The macro-kernel: every MR×NR tile of this block, B panel by B panel.
@@ -212,7 +229,7 @@ void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha,
                     const float* b_panel = in_place ? element(b, pc, j) : Bp + static_cast<std::size_t>(q) * NR * kc;
                     const int b_panel_ks = in_place ? b.ld : NR;
                     for (int p = 0; p < m_panels; ++p) {
-                        const int i = ic + p * MR, m = std::min(MR, M - i);
+                        const int i = ic + tile_start[p], m = tile_rows[p];
                         float* c = C + static_cast<std::size_t>(i) * c_rs + static_cast<std::size_t>(j) * c_cs;
                         if (pack_a)
                             backend.kernel(kc, Ap + static_cast<std::size_t>(p) * MR * kc, 1, MR, b_panel, b_panel_ks, c,
