@@ -251,6 +251,21 @@ View shifted(const View& x, int offset, bool along_cols) {
             x.transposed};
 }
 
+// A row-major matrix: element (i, j) at x[i·ld + j].
+struct RowMajor {
+    const float* x;
+    int ld;
+};
+
+// The rows×cols matrix x as stored (row stride ldx) — or, when `transpose`, its transpose,
+// copied into a buffer (rows·cols floats: cheap next to a product's M·N·K).
+RowMajor row_major(const float* x, int ldx, int rows, int cols, bool transpose, const detail::Backend& backend) {
+    if (!transpose) return {x, ldx};
+    float* copy = t_transposed.get(static_cast<std::size_t>(rows) * cols);
+    backend.transpose(x, ldx, rows, cols, copy, rows);
+    return {copy, rows};
+}
+
 // Runs compute(i0, m, j0, n) on slices of an M×N result that together cover it once: the
 // whole on one thread; on several, each thread its own slice — columns when C is wider than
 // tall, rows otherwise — in whole panels (NR columns, MR rows). No thread waits for another
@@ -288,32 +303,19 @@ void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, 
     const int threads = 2.0 * M * N * K < kParallelFlops ? 1 : gemm_threads();
 
     // The second layer's products (10 classes) have their own routines: see gemm_kernel.hpp.
-    // Small K wants op(B) row-major (K×N), small N wants op(B)ᵀ row-major (N×K): B itself
-    // when it is stored so, else a transposed copy (N·K floats: cheap next to M·N·K).
+    // Small K reads op(B) row by row (K×N), small N reads op(B)ᵀ row by row (N×K).
     if (K <= detail::kSmallK) {
-        const float* b_rows = B;
-        int ld_rows = ldb;
-        if (tb == Trans::Yes) {
-            float* copy = t_transposed.get(static_cast<std::size_t>(K) * N);
-            backend.transpose(B, ldb, N, K, copy, N);
-            b_rows = copy, ld_rows = N;
-        }
+        const RowMajor op_b = row_major(B, ldb, N, K, tb == Trans::Yes, backend);  // given as Bᵀ: stored N×K
         return for_each_slice(M, N, threads, [&](int i0, int m, int j0, int n) {
-            backend.small_k(m, n, K, element(a, i0, 0), row_stride(a), col_stride(a), b_rows + j0, ld_rows, alpha, beta,
+            backend.small_k(m, n, K, element(a, i0, 0), row_stride(a), col_stride(a), op_b.x + j0, op_b.ld, alpha, beta,
                             C + static_cast<std::size_t>(i0) * ldc + j0, ldc);
         });
     }
     if (N <= detail::kSmallN && ta == Trans::No) {
-        const float* bt_rows = B;
-        int ld_rows = ldb;
-        if (tb == Trans::No) {
-            float* copy = t_transposed.get(static_cast<std::size_t>(N) * K);
-            backend.transpose(B, ldb, K, N, copy, K);
-            bt_rows = copy, ld_rows = K;
-        }
+        const RowMajor op_bt = row_major(B, ldb, K, N, tb == Trans::No, backend);  // given as B: stored K×N
         return for_each_slice(M, N, threads, [&](int i0, int m, int j0, int n) {
             backend.small_n(m, n, K, A + static_cast<std::size_t>(i0) * lda, lda,
-                            bt_rows + static_cast<std::size_t>(j0) * ld_rows, ld_rows, alpha, beta,
+                            op_bt.x + static_cast<std::size_t>(j0) * op_bt.ld, op_bt.ld, alpha, beta,
                             C + static_cast<std::size_t>(i0) * ldc + j0, ldc);
         });
     }

@@ -46,6 +46,19 @@ inline void store_row(float* c, __m256 acc0, __m256 acc1, __m256 alpha, float be
     _mm256_maskstore_ps(c + 8, mask1, out1);
 }
 
+// C stored transposed (c_cs ≠ 1, the Cᵀ path): the tile's rows, parked in memory, are
+// written column by column — C(r, j) = α·tile[r][j] + β·C(r, j) for r < rows, j < n.
+inline void store_tile_transposed(const float (*tile)[NR], int rows, int n, float* c, int c_rs, int c_cs, float alpha,
+                                  float beta) {
+    for (int j = 0; j < n; ++j) {
+        float* c_j = c + static_cast<long>(j) * c_cs;
+        for (int r = 0; r < rows; ++r) {
+            float& c_rj = c_j[static_cast<long>(r) * c_rs];
+            c_rj = beta == 0.0f ? alpha * tile[r][j] : alpha * tile[r][j] + beta * c_rj;
+        }
+    }
+}
+
 // A full 6×16 tile (ragged bottom tiles go to kernel_rx16 below).
 // Where a(r, k) is read. kAdjacentRows: rows r = 0…5 are neighbours in memory and column k
 // starts k·a_ks floats on (a packed panel, a_ks = MR; or a tile of Aᵀ, a_ks = lda): one
@@ -94,7 +107,7 @@ void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
     }
 
     const __m256 alpha8 = _mm256_set1_ps(alpha);
-    if (c_cs != 1) {  // C is stored transposed: write the tile column by column
+    if (c_cs != 1) {  // C is stored transposed
         alignas(32) float tile[MR][NR];
         _mm256_store_ps(tile[0], c00), _mm256_store_ps(tile[0] + 8, c01);
         _mm256_store_ps(tile[1], c10), _mm256_store_ps(tile[1] + 8, c11);
@@ -102,12 +115,7 @@ void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
         _mm256_store_ps(tile[3], c30), _mm256_store_ps(tile[3] + 8, c31);
         _mm256_store_ps(tile[4], c40), _mm256_store_ps(tile[4] + 8, c41);
         _mm256_store_ps(tile[5], c50), _mm256_store_ps(tile[5] + 8, c51);
-        for (int j = 0; j < n; ++j) {
-            float* c_j = c + static_cast<long>(j) * c_cs;
-            for (int r = 0; r < MR; ++r)
-                c_j[static_cast<long>(r) * c_rs] = beta == 0.0f ? alpha * tile[r][j] : alpha * tile[r][j] + beta * c_j[static_cast<long>(r) * c_rs];
-        }
-        return;
+        return store_tile_transposed(tile, MR, n, c, c_rs, c_cs, alpha, beta);
     }
     const long ld = c_rs;
     store_row(c, c00, c01, alpha8, beta, n);
@@ -146,14 +154,10 @@ void kernel_rx16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
         for (int r = 0; r < R; ++r) store_row(c + static_cast<long>(r) * c_rs, acc[r][0], acc[r][1], alpha8, beta, n);
         return;
     }
-    alignas(32) float tile[R][NR];  // C stored transposed: write the tile column by column
+    alignas(32) float tile[R][NR];  // C stored transposed
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r) _mm256_store_ps(tile[r], acc[r][0]), _mm256_store_ps(tile[r] + 8, acc[r][1]);
-    for (int j = 0; j < n; ++j) {
-        float* c_j = c + static_cast<long>(j) * c_cs;
-        for (int r = 0; r < R; ++r)
-            c_j[static_cast<long>(r) * c_rs] = beta == 0.0f ? alpha * tile[r][j] : alpha * tile[r][j] + beta * c_j[static_cast<long>(r) * c_rs];
-    }
+    store_tile_transposed(tile, R, n, c, c_rs, c_cs, alpha, beta);
 }
 
 void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,

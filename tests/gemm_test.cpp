@@ -165,6 +165,24 @@ TEST(Gemm, ShapeErrorsNameTheShapes) {
     EXPECT_THROW(gemm(Trans::No, Trans::No, 2, 2, 3, 1.0f, &x, 2, &x, 2, 0.0f, &x, 2), std::invalid_argument) << "lda < K";
 }
 
+namespace {
+
+// Random operands for C = op(A)·op(B), C: M×N, stored as the transposes say; and the
+// product's name for failure messages.
+struct Product {
+    Matrix A, B;
+    std::string name;
+    Product(Trans ta, Trans tb, int M, int N, int K, Rng& rng)
+        : A(ta == Trans::No ? Matrix(M, K) : Matrix(K, M)), B(tb == Trans::No ? Matrix(K, N) : Matrix(N, K)),
+          name("M=" + std::to_string(M) + " N=" + std::to_string(N) + " K=" + std::to_string(K) +
+               (ta == Trans::Yes ? " Aᵀ" : "") + (tb == Trans::Yes ? " Bᵀ" : "")) {
+        fill_uniform(A, -1, 1, rng);
+        fill_uniform(B, -1, 1, rng);
+    }
+};
+
+}  // namespace
+
 TEST(Gemm, PortableAndAvx2Agree) {
     if (!gemm_avx2_available()) GTEST_SKIP() << "no AVX2+FMA on this CPU or build";
     Rng rng(3);
@@ -173,22 +191,16 @@ TEST(Gemm, PortableAndAvx2Agree) {
     for (const auto& s : shapes)
         for (Trans ta : kTrans)
             for (Trans tb : kTrans) {
-                const int M = s[0], N = s[1], K = s[2];
-                Matrix A = ta == Trans::No ? Matrix(M, K) : Matrix(K, M);
-                Matrix B = tb == Trans::No ? Matrix(K, N) : Matrix(N, K);
-                Matrix C1(M, N), C2(M, N);
-                fill_uniform(A, -1, 1, rng);
-                fill_uniform(B, -1, 1, rng);
+                const Product p(ta, tb, s[0], s[1], s[2], rng);
+                Matrix C1(s[0], s[1]), C2(s[0], s[1]);
                 set_gemm_kernel(GemmKernel::Portable);
-                gemm(ta, tb, 1.0f, A, B, 0.0f, C1);
+                gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C1);
                 set_gemm_kernel(GemmKernel::Avx2);
-                gemm(ta, tb, 1.0f, A, B, 0.0f, C2);
+                gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C2);
                 // FMA rounds once where mul+add rounds twice, and the sums run in other
                 // orders: they differ in the last bits only (|C| is up to ~10 here).
                 for (std::size_t i = 0; i < C1.size(); ++i)
-                    ASSERT_NEAR(C1.data()[i], C2.data()[i], 1e-4f)
-                        << "M=" << M << " N=" << N << " K=" << K << (ta == Trans::Yes ? " Aᵀ" : "")
-                        << (tb == Trans::Yes ? " Bᵀ" : "") << ", element " << i;
+                    ASSERT_NEAR(C1.data()[i], C2.data()[i], 1e-4f) << p.name << ", element " << i;
             }
     set_gemm_kernel(GemmKernel::Auto);
 }
@@ -202,19 +214,14 @@ TEST(Gemm, OneAndTwoThreadsAreBitIdentical) {
     for (const auto& s : shapes)
         for (Trans ta : kTrans)
             for (Trans tb : kTrans) {
-                const int M = s[0], N = s[1], K = s[2];
-                Matrix A = ta == Trans::No ? Matrix(M, K) : Matrix(K, M);
-                Matrix B = tb == Trans::No ? Matrix(K, N) : Matrix(N, K);
-                Matrix C1(M, N), C2(M, N);
-                fill_uniform(A, -1, 1, rng);
-                fill_uniform(B, -1, 1, rng);
+                const Product p(ta, tb, s[0], s[1], s[2], rng);
+                Matrix C1(s[0], s[1]), C2(s[0], s[1]);
                 set_gemm_threads(1);
-                gemm(ta, tb, 1.0f, A, B, 0.0f, C1);
+                gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C1);
                 set_gemm_threads(2);
-                gemm(ta, tb, 1.0f, A, B, 0.0f, C2);
+                gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C2);
                 EXPECT_EQ(std::memcmp(C1.data(), C2.data(), C1.size() * sizeof(float)), 0)
-                    << "M=" << M << " N=" << N << " K=" << K << (ta == Trans::Yes ? " Aᵀ" : "")
-                    << (tb == Trans::Yes ? " Bᵀ" : "") << ": 2 threads changed the result";
+                    << p.name << ": 2 threads changed the result";
             }
     set_gemm_threads(threads_before);
 }
