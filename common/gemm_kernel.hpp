@@ -67,9 +67,20 @@ struct Backend {
     SmallNProduct small_n;
 };
 
-extern const Backend kPortableBackend;
+extern const Backend kPortableBackend;  // gemm_portable.cpp
 #ifndef NNLAB_NO_AVX2
-extern const Backend kAvx2Backend;
+extern const Backend kAvx2Backend;  // gemm_avx2.cpp, from the parts below
+
+// The AVX2 backend's parts, one concern per file (each compiled with -mavx2 -mfma):
+void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,
+                       int c_cs, float alpha, float beta, int m, int n);  // gemm_avx2.cpp
+void pack_a_avx2(const float* a, int a_rs, int a_ks, int rows, int kc, float* out);                    // gemm_avx2_pack.cpp
+void pack_b_avx2(const float* b, int b_ks, int b_js, int cols, int kc, float* out);                    // gemm_avx2_pack.cpp
+void transpose_avx2(const float* x, int ldx, int rows, int cols, float* out, int ldo);                // gemm_avx2_pack.cpp
+void small_k_avx2(int m, int n, int K, const float* a, int a_rs, int a_ks, const float* b, int ldb, float alpha,
+                  float beta, float* c, int ldc);  // gemm_avx2_layer2.cpp
+void small_n_avx2(int m, int n, int K, const float* a, int lda, const float* bt, int ldbt, float alpha, float beta,
+                  float* c, int ldc);  // gemm_avx2_layer2.cpp
 #endif
 
 // The portable packing routines: the AVX2 backend falls back on them for ragged corners.
