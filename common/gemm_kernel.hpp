@@ -1,8 +1,9 @@
 // gemm_kernel.hpp — the contract between the GEMM driver (gemm.cpp) and its backends.
 // Internal to common/; users call nnlab::gemm.
 //
-// A backend is a micro-kernel plus the two packing routines that feed it. There are two:
-// portable C++ (gemm_portable.cpp) and AVX2+FMA (gemm_avx2.cpp); the driver picks one at
+// A backend is a micro-kernel, the two packing routines that feed it, a transpose, and the
+// two routines for the second layer's shapes (struct Backend below). There are two:
+// portable C++ (gemm_portable.cpp) and AVX2+FMA (gemm_avx2*.cpp); the driver picks one at
 // run time and never looks inside.
 #pragma once
 
@@ -21,8 +22,8 @@ constexpr int NR = 16;
 //
 // b: row k of the B panel at b + k·b_ks: a packed panel (b_ks = NR, zero-padded past the
 //    real columns) or, for a full panel of an untransposed B, B itself (b_ks = ldb).
-// a: element (r, k) at a[r·a_rs + k·a_ks]. A packed panel has a_rs = 1, a_ks = MR;
-//    the small-M path passes the unpacked matrix with its own strides instead.
+// a: element (r, k) at a[r·a_rs + k·a_ks]. A packed panel has a_rs = 1, a_ks = MR; when
+//    there is a single B panel (N ≤ NR), A is read in place with its own strides instead.
 // m ≤ MR and n ≤ NR are the valid rows and columns of this tile (edges of C).
 using MicroKernel = void (*)(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,
                              int c_cs, float alpha, float beta, int m, int n);
