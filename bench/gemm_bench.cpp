@@ -22,10 +22,10 @@
 #include <vector>
 
 #include "fma_peak.hpp"
-#include "gemm.hpp"
+#include "gemm/gemm.hpp"
 #include "lab01_matrix/matrix_ops.hpp"
-#include "random.hpp"
-#include "todo.hpp"
+#include "core/random.hpp"
+#include "core/todo.hpp"
 
 #ifdef NNLAB_HAVE_OPENBLAS
 #include <cblas.h>

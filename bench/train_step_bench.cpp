@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <vector>
 
-#include "gemm.hpp"
+#include "gemm/gemm.hpp"
 #include "lab06_momentum/momentum.hpp"
-#include "todo.hpp"
+#include "core/todo.hpp"
 
 using namespace nnlab;
 

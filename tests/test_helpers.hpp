@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "matrix.hpp"
+#include "core/matrix.hpp"
 
 namespace nnlab::testing_helpers {
 
@@ -65,7 +65,7 @@ using nnlab::testing_helpers::reference_matmul;
     EXPECT_TRUE((::nnlab::testing_helpers::throws_with<E>([&] { statement; }, __VA_ARGS__)))
 
 // ---- MNIST for the tests that train on it -------------------------------------------------
-#include "dataset.hpp"
+#include "data/dataset.hpp"
 
 namespace nnlab::testing_helpers {
 

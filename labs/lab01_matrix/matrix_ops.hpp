@@ -5,7 +5,7 @@
 #include <functional>
 #include <vector>
 
-#include "matrix.hpp"
+#include "core/matrix.hpp"
 
 namespace nnlab {
 

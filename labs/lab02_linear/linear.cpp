@@ -1,10 +1,10 @@
 #include "linear.hpp"
 
-#include "todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
+#include "core/todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
 
 #include <stdexcept>
 
-#include "gemm.hpp"
+#include "gemm/gemm.hpp"
 #include "lab01_matrix/matrix_ops.hpp"
 
 namespace nnlab {

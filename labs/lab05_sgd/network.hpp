@@ -14,12 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "dataset.hpp"
+#include "data/dataset.hpp"
 #include "lab02_linear/linear.hpp"
 #include "lab03_relu/relu.hpp"
 #include "lab04_cross_entropy/cross_entropy.hpp"
-#include "matrix.hpp"
-#include "random.hpp"
+#include "core/matrix.hpp"
+#include "core/random.hpp"
 
 namespace nnlab {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "lab05_sgd/network.hpp"
-#include "matrix.hpp"
+#include "core/matrix.hpp"
 
 namespace nnlab {
 

@@ -1,6 +1,6 @@
 #include "matrix_ops.hpp"
 
-#include "todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
+#include "core/todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
 
 #include <stdexcept>
 #include <string>

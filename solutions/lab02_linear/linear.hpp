@@ -10,8 +10,8 @@
 //   dx = dy·Wᵀ   (B×out · out×in = B×in), the gradient passed to the layer below
 #pragma once
 
-#include "matrix.hpp"
-#include "random.hpp"
+#include "core/matrix.hpp"
+#include "core/random.hpp"
 
 namespace nnlab {
 

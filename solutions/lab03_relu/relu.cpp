@@ -1,6 +1,6 @@
 #include "relu.hpp"
 
-#include "todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
+#include "core/todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
 
 namespace nnlab {
 

@@ -8,7 +8,7 @@
 // backward uses the saved input x, not the output: the mask is "where the input was positive".
 #pragma once
 
-#include "matrix.hpp"
+#include "core/matrix.hpp"
 
 namespace nnlab {
 

@@ -1,6 +1,6 @@
 #include "cross_entropy.hpp"
 
-#include "todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
+#include "core/todo.hpp"  // nnlab::todo, which the student edition calls in place of each solution
 
 #include <cmath>
 #include <stdexcept>

@@ -12,7 +12,7 @@
 
 #include <vector>
 
-#include "matrix.hpp"
+#include "core/matrix.hpp"
 
 namespace nnlab {
 

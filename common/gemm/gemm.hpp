@@ -1,0 +1,49 @@
+// gemm.hpp — single-precision general matrix multiply, BLAS-style, row-major:
+//
+//     C = α·op(A)·op(B) + β·C        op(X) = X or Xᵀ,  op(A): M×K,  op(B): K×N,  C: M×N
+//
+// lda, ldb, ldc are the row strides of the matrices as stored (≥ their stored widths).
+// As in BLAS, β = 0 means C is only written, never read: NaN in C does not propagate.
+//
+// Inside is the Goto/BLIS algorithm (see gemm.cpp): packed panels, a register-blocked
+// micro-kernel (AVX2+FMA where the CPU has it, portable C++ elsewhere) and OpenMP over
+// the macro-loops. Results do not depend on the number of threads, bit for bit.
+#pragma once
+
+#include "core/matrix.hpp"
+
+namespace nnlab {
+
+enum class Trans { No, Yes };
+
+void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb,
+          float beta, float* C, int ldc);
+
+// The same on matrices: C = α·op(A)·op(B) + β·C. Throws std::invalid_argument naming
+// the three shapes when they do not fit. C must already have its M×N shape.
+void gemm(Trans ta, Trans tb, float alpha, const Matrix& A, const Matrix& B, float beta, Matrix& C);
+
+// The textbook triple loop, accumulated in double: slow and obviously right.
+// Tests compare the fast gemm with it; nothing else should call it.
+void gemm_reference(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda, const float* B,
+                    int ldb, float beta, float* C, int ldc);
+
+// Threads the GEMM may use (default: OpenMP's maximum, i.e. the cores or OMP_NUM_THREADS).
+// Small products run on one thread whatever this says: forking costs more than they take.
+void set_gemm_threads(int threads);
+int gemm_threads();
+
+// Pins each GEMM thread to its own core, as OMP_PROC_BIND=true would (and does nothing when
+// OMP_PROC_BIND is set, or on one thread). OpenMP leaves its threads free to migrate; on a
+// small VM the scheduler now and then stacks two of them on one core, which doubles the
+// time of every product for the rest of the run. Programs that time things call this once.
+void bind_gemm_threads_to_cores();
+
+// Which micro-kernel runs. Auto picks AVX2+FMA when the CPU has both (checked at run
+// time), the portable kernel otherwise. Tests and benchmarks force one or the other.
+enum class GemmKernel { Auto, Portable, Avx2 };
+void set_gemm_kernel(GemmKernel kernel);  // throws std::runtime_error for Avx2 on a CPU without it
+const char* gemm_kernel_name();           // "avx2" or "portable": the one in use now
+bool gemm_avx2_available();               // built in, and supported by this CPU
+
+}  // namespace nnlab

@@ -1,0 +1,235 @@
+// Tests of the GEMM (label gemm): every transpose, α, β and edge size against a double
+// reference, BLAS conventions, both kernels, and bit-identical results on 1 and 2 threads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "gemm/gemm.hpp"
+#include "core/random.hpp"
+
+using namespace nnlab;
+
+namespace {
+
+// A stored matrix with a leading dimension larger than its width; the padding holds NaN
+// so a GEMM that reads past a row's width poisons its result and fails.
+struct Stored {
+    int rows, cols, ld;
+    std::vector<float> v;
+    Stored(int r, int c, int pad, Rng& rng) : rows(r), cols(c), ld(c + pad), v(static_cast<std::size_t>(r) * (c + pad)) {
+        for (int i = 0; i < r; ++i)
+            for (int j = 0; j < ld; ++j)
+                v[static_cast<std::size_t>(i) * ld + j] = j < c ? rng.uniform(-1, 1) : std::numeric_limits<float>::quiet_NaN();
+    }
+    float at(int i, int j) const { return v[static_cast<std::size_t>(i) * ld + j]; }
+};
+
+struct Case {
+    Trans ta, tb;
+    int M, N, K;
+    float alpha, beta;
+};
+
+std::string describe(const Case& c) {
+    return std::string(c.ta == Trans::Yes ? "T" : "N") + (c.tb == Trans::Yes ? "T" : "N") + " M=" + std::to_string(c.M) +
+           " N=" + std::to_string(c.N) + " K=" + std::to_string(c.K) + " α=" + std::to_string(c.alpha) +
+           " β=" + std::to_string(c.beta);
+}
+
+// Runs gemm on one case and checks every element against a double-precision sum, with the
+// classic bound for a float dot product: |error| ≤ γ·(|α|·Σ_k |a||b| + |β|·|c|), γ = (K+2)·2⁻²³.
+::testing::AssertionResult check_case(const Case& c, std::uint64_t seed) {
+    Rng rng(seed);
+    const int a_rows = c.ta == Trans::No ? c.M : c.K, a_cols = c.ta == Trans::No ? c.K : c.M;
+    const int b_rows = c.tb == Trans::No ? c.K : c.N, b_cols = c.tb == Trans::No ? c.N : c.K;
+    Stored A(a_rows, a_cols, 3, rng), B(b_rows, b_cols, 5, rng), C(c.M, c.N, 2, rng);
+    const Stored C0 = C;
+    gemm(c.ta, c.tb, c.M, c.N, c.K, c.alpha, A.v.data(), A.ld, B.v.data(), B.ld, c.beta, C.v.data(), C.ld);
+    auto a = [&](int i, int k) { return c.ta == Trans::No ? A.at(i, k) : A.at(k, i); };
+    auto b = [&](int k, int j) { return c.tb == Trans::No ? B.at(k, j) : B.at(j, k); };
+    const double gamma = (c.K + 2) * std::ldexp(1.0, -23);
+    for (int i = 0; i < c.M; ++i)
+        for (int j = 0; j < c.N; ++j) {
+            double sum = 0, magnitude = 0;
+            for (int k = 0; k < c.K; ++k) {
+                sum += static_cast<double>(a(i, k)) * b(k, j);
+                magnitude += std::abs(static_cast<double>(a(i, k)) * b(k, j));
+            }
+            const double expected = c.alpha * sum + (c.beta == 0 ? 0.0 : c.beta * static_cast<double>(C0.at(i, j)));
+            const double bound = gamma * (std::abs(c.alpha) * magnitude + std::abs(c.beta) * std::abs(C0.at(i, j))) + 1e-30;
+            const double got = C.at(i, j);
+            if (!(std::abs(got - expected) <= bound))
+                return ::testing::AssertionFailure() << describe(c) << ": C(" << i << ", " << j << ") = " << got
+                                                     << ", expected " << expected << " ± " << bound;
+        }
+    for (int i = 0; i < c.M; ++i)
+        for (int j = c.N; j < C.ld; ++j)
+            if (!std::isnan(C.at(i, j))) return ::testing::AssertionFailure() << describe(c) << ": wrote past C's width";
+    return ::testing::AssertionSuccess();
+}
+
+const Trans kTrans[] = {Trans::No, Trans::Yes};
+const float kAlphas[] = {1.0f, 0.5f, -2.0f};
+const float kBetas[] = {0.0f, 1.0f, 0.3f};
+
+// Sweeps one dimension over 1…70 (every edge of the 6×16 register block and the packing)
+// against pairs of the others that include the trainer's sizes, for all four transposes.
+void sweep(int which_dim) {
+    const int others[][2] = {{1, 1}, {5, 7}, {6, 16}, {15, 17}, {64, 7}, {17, 250}, {250, 64}, {784, 6}, {10, 128}};
+    int n = 0;
+    for (int s = 1; s <= 70; ++s)
+        for (const auto& o : others)
+            for (Trans ta : kTrans)
+                for (Trans tb : kTrans) {
+                    int dims[3] = {o[0], o[1], o[1]};
+                    dims[which_dim] = s;
+                    dims[(which_dim + 1) % 3] = o[0];
+                    dims[(which_dim + 2) % 3] = o[1];
+                    // α and β take each of their 9 pairs in turn across the cases.
+                    const Case c{ta, tb, dims[0], dims[1], dims[2], kAlphas[n % 3], kBetas[(n / 3) % 3]};
+                    ASSERT_TRUE(check_case(c, static_cast<std::uint64_t>(n)));
+                    ++n;
+                }
+}
+
+class GemmKernels : public ::testing::TestWithParam<GemmKernel> {
+protected:
+    void SetUp() override {
+        if (GetParam() == GemmKernel::Avx2 && !gemm_avx2_available()) GTEST_SKIP() << "no AVX2+FMA on this CPU or build";
+        set_gemm_kernel(GetParam());
+    }
+    void TearDown() override { set_gemm_kernel(GemmKernel::Auto); }
+};
+
+}  // namespace
+
+TEST_P(GemmKernels, SweepM) { sweep(0); }
+TEST_P(GemmKernels, SweepN) { sweep(1); }
+TEST_P(GemmKernels, SweepK) { sweep(2); }
+
+TEST_P(GemmKernels, EveryAlphaBetaOnTrainerShapes) {
+    const int shapes[][3] = {{64, 128, 784}, {784, 128, 64}, {64, 784, 128}, {64, 10, 128}, {128, 10, 64}, {64, 128, 10}};
+    int n = 0;
+    for (const auto& s : shapes)
+        for (Trans ta : kTrans)
+            for (Trans tb : kTrans)
+                for (float alpha : kAlphas)
+                    for (float beta : kBetas)
+                        ASSERT_TRUE(check_case({ta, tb, s[0], s[1], s[2], alpha, beta}, static_cast<std::uint64_t>(n++)));
+}
+
+TEST_P(GemmKernels, LargerThanOneCacheBlock) {
+    // M > MC (144), K > KC (256), N > NC (4080): every loop of the driver turns more than once.
+    ASSERT_TRUE(check_case({Trans::No, Trans::No, 150, 4100, 300, 1.0f, 0.3f}, 1));
+    ASSERT_TRUE(check_case({Trans::Yes, Trans::Yes, 290, 33, 520, -2.0f, 1.0f}, 2));
+}
+
+TEST_P(GemmKernels, BetaZeroOverwritesNaN) {
+    Matrix A(3, 4), B(4, 5), C(3, 5);
+    Rng rng(1);
+    fill_uniform(A, -1, 1, rng);
+    fill_uniform(B, -1, 1, rng);
+    C.fill(std::numeric_limits<float>::quiet_NaN());
+    gemm(Trans::No, Trans::No, 1.0f, A, B, 0.0f, C);
+    for (std::size_t i = 0; i < C.size(); ++i) ASSERT_FALSE(std::isnan(C.data()[i])) << "β = 0 must not read C";
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, GemmKernels, ::testing::Values(GemmKernel::Portable, GemmKernel::Avx2),
+                         [](const auto& info) { return info.param == GemmKernel::Avx2 ? "avx2" : "portable"; });
+
+TEST(Gemm, KZeroScalesCByBeta) {
+    float C[4] = {1, 2, 3, std::numeric_limits<float>::quiet_NaN()};
+    float dummy = 0;
+    gemm(Trans::No, Trans::No, 2, 2, 0, 1.0f, &dummy, 1, &dummy, 2, 0.5f, C, 2);
+    EXPECT_EQ(C[0], 0.5f);
+    EXPECT_EQ(C[2], 1.5f);
+    gemm(Trans::No, Trans::No, 2, 2, 0, 1.0f, &dummy, 1, &dummy, 2, 0.0f, C, 2);
+    for (float v : C) EXPECT_EQ(v, 0.0f) << "β = 0 with K = 0 sets C to zero, NaN included";
+}
+
+TEST(Gemm, ShapeErrorsNameTheShapes) {
+    Matrix A(3, 4), B(5, 6), C(3, 6);
+    try {
+        gemm(Trans::No, Trans::No, 1.0f, A, B, 0.0f, C);
+        FAIL() << "expected std::invalid_argument";
+    } catch (const std::invalid_argument& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("3×4"), std::string::npos) << what;
+        EXPECT_NE(what.find("5×6"), std::string::npos) << what;
+    }
+    float x = 0;
+    EXPECT_THROW(gemm(Trans::No, Trans::No, 2, 2, 3, 1.0f, &x, 2, &x, 2, 0.0f, &x, 2), std::invalid_argument) << "lda < K";
+}
+
+namespace {
+
+// Random operands for C = op(A)·op(B), C: M×N, stored as the transposes say; and the
+// product's name for failure messages.
+struct Product {
+    Matrix A, B;
+    std::string name;
+    Product(Trans ta, Trans tb, int M, int N, int K, Rng& rng)
+        : A(ta == Trans::No ? Matrix(M, K) : Matrix(K, M)), B(tb == Trans::No ? Matrix(K, N) : Matrix(N, K)),
+          name("M=" + std::to_string(M) + " N=" + std::to_string(N) + " K=" + std::to_string(K) +
+               (ta == Trans::Yes ? " Aᵀ" : "") + (tb == Trans::Yes ? " Bᵀ" : "")) {
+        fill_uniform(A, -1, 1, rng);
+        fill_uniform(B, -1, 1, rng);
+    }
+};
+
+}  // namespace
+
+TEST(Gemm, PortableAndAvx2Agree) {
+    if (!gemm_avx2_available()) GTEST_SKIP() << "no AVX2+FMA on this CPU or build";
+    Rng rng(3);
+    // every path: the five loops, then the second layer's three (N = 10, Cᵀ, K = 10)
+    const int shapes[][3] = {{97, 130, 300}, {97, 10, 300}, {300, 10, 97}, {97, 300, 10}};
+    for (const auto& s : shapes)
+        for (Trans ta : kTrans)
+            for (Trans tb : kTrans) {
+                const Product p(ta, tb, s[0], s[1], s[2], rng);
+                Matrix C1(s[0], s[1]), C2(s[0], s[1]);
+                set_gemm_kernel(GemmKernel::Portable);
+                gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C1);
+                set_gemm_kernel(GemmKernel::Avx2);
+                gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C2);
+                // FMA rounds once where mul+add rounds twice, and the sums run in other
+                // orders: they differ in the last bits only (|C| is up to ~10 here).
+                for (std::size_t i = 0; i < C1.size(); ++i)
+                    ASSERT_NEAR(C1.data()[i], C2.data()[i], 1e-4f) << p.name << ", element " << i;
+            }
+    set_gemm_kernel(GemmKernel::Auto);
+}
+
+TEST(Gemm, OneAndTwoThreadsAreBitIdentical) {
+    const int threads_before = gemm_threads();
+    Rng rng(4);
+    // Large enough for 2 threads, on every path: blocked (the first three), N = 10 (dot
+    // products when A is not transposed, the transposed-C tiles when it is), and K = 10.
+    const int shapes[][3] = {{300, 500, 784}, {784, 256, 128}, {128, 1024, 784}, {4096, 10, 256}, {1024, 512, 10}};
+    for (const auto& s : shapes)
+        for (Trans ta : kTrans)
+            for (Trans tb : kTrans) {
+                const Product p(ta, tb, s[0], s[1], s[2], rng);
+                Matrix C1(s[0], s[1]), C2(s[0], s[1]);
+                set_gemm_threads(1);
+                gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C1);
+                set_gemm_threads(2);
+                gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C2);
+                EXPECT_EQ(std::memcmp(C1.data(), C2.data(), C1.size() * sizeof(float)), 0)
+                    << p.name << ": 2 threads changed the result";
+            }
+    set_gemm_threads(threads_before);
+}
+
+TEST(Gemm, ReferenceOnHandValues) {
+    const float A[] = {1, 2, 3, 4}, B[] = {5, 6, 7, 8};
+    float C[] = {1, 1, 1, 1};
+    gemm_reference(Trans::No, Trans::No, 2, 2, 2, 1.0f, A, 2, B, 2, 1.0f, C, 2);
+    EXPECT_EQ(C[0], 20.0f);
+    EXPECT_EQ(C[3], 51.0f);
+}

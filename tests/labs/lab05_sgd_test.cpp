@@ -1,0 +1,170 @@
+// lab05 · the network and SGD — graded tests. Points are beside each test; the lab totals 100.
+#include <cmath>
+
+#include "core/gradcheck.hpp"
+#include "grading/grading.hpp"
+#include "lab05_sgd/network.hpp"
+#include "test_helpers.hpp"
+
+using namespace nnlab;
+
+NNLAB_LAB(lab05, "SGD training loop", 100);
+
+namespace {
+
+// A small labelled data set of `count` images of `side`×`side` bytes: class c is a cluster
+// around its own random centre (well separated: centres are ~100 apart per pixel, noise σ = 20).
+// The centres come from `centre_seed`, the noise from `noise_seed`: a train and a test set
+// share centres and differ in noise.
+Dataset clusters(int count, int side, std::uint64_t noise_seed, std::uint64_t centre_seed = 100) {
+    Rng rng(noise_seed), centre_rng(centre_seed);
+    Dataset d;
+    d.name = "clusters";
+    d.count = count;
+    d.rows = d.cols = side;
+    const int f = side * side;
+    std::vector<float> centres(static_cast<std::size_t>(10 * f));
+    for (auto& c : centres) c = centre_rng.uniform(30, 225);
+    for (int i = 0; i < count; ++i) {
+        const int label = i % 10;
+        d.labels.push_back(static_cast<std::uint8_t>(label));
+        for (int j = 0; j < f; ++j) {
+            const float v = centres[static_cast<std::size_t>(label * f + j)] + rng.normal(0, 20);
+            d.images.push_back(static_cast<std::uint8_t>(std::clamp(v, 0.0f, 255.0f)));
+        }
+    }
+    return d;
+}
+
+// The mean cross-entropy of the network on (x, y), accumulated in double.
+double loss_of(Network& net, const Matrix& x, const std::vector<int>& y) {
+    const Matrix log_p = log_softmax_rows(net.forward(x));
+    double s = 0;
+    for (int i = 0; i < log_p.rows(); ++i) s -= log_p(i, y[static_cast<std::size_t>(i)]);
+    return s / log_p.rows();
+}
+
+}  // namespace
+
+GRADED_TEST(Lab05Sgd, SgdUpdateHandValues, 10) {
+    Matrix w(2, 2, {1, 2, 3, 4});
+    sgd_update(w, Matrix(2, 2, {0.5f, -1, 0, 2}), 0.1f);
+    // w − 0.1·g = [1 − 0.05, 2 + 0.1; 3, 4 − 0.2]
+    EXPECT_MATRIX_NEAR(w, Matrix(2, 2, {0.95f, 2.1f, 3, 3.8f}), 1e-6f) << "w ← w − η·∇w (a minus: downhill)";
+}
+
+GRADED_TEST(Lab05Sgd, ForwardShapes, 5) {
+    Network net(6, 5, 3, 1);
+    const Matrix f = net.forward(Matrix(4, 6));
+    EXPECT_EQ(f.shape(), "4×3") << "the logits of a batch of 4 for 3 classes";
+}
+
+GRADED_TEST(Lab05Sgd, NetworkGradientCheck, 20) {
+    Rng rng(8);
+    Matrix x(4, 6);
+    fill_uniform(x, -1, 1, rng);
+    const std::vector<int> y = {0, 2, 1, 2};
+    // ReLU has a kink at 0; finite differences across it are meaningless. Take the first
+    // seed whose hidden pre-activations all stay 0.05 from 0, far beyond what ε = 0.01 moves them.
+    auto min_abs_hidden = [&](std::uint64_t seed) {
+        Network n(6, 5, 3, seed);
+        const Matrix h = n.fc1.forward(x);
+        float m = 1e9f;
+        for (std::size_t i = 0; i < h.size(); ++i) m = std::min(m, std::abs(h.data()[i]));
+        return m;
+    };
+    std::uint64_t seed = 1;
+    while (min_abs_hidden(seed) < 0.05f) ++seed;
+    Network net(6, 5, 3, seed);
+
+    const Matrix f = net.forward(x);
+    net.loss.forward(f, y);
+    net.backward(net.loss.backward());
+    // As in lab02 and lab04: smooth pieces, ε = 1e-2, errors ~1e-4 relative; 1e-2 allows for them.
+    for (const Param& p : net.params()) {
+        const Matrix analytic = *p.grad;
+        const auto r = check_gradient([&] { return loss_of(net, x, y); }, *p.value, analytic);
+        EXPECT_LT(r.max_relative_error, 1e-2) << p.name << "'s gradient disagrees with finite differences: " << r
+                                              << "\n(the ReLU mask must come from fc1's output, the input of the ReLU)";
+    }
+}
+
+GRADED_TEST(Lab05Sgd, TrainStepIsGradientsThenUpdate, 15) {
+    Rng rng(9);
+    Matrix x(8, 6);
+    fill_uniform(x, -1, 1, rng);
+    const std::vector<int> y = {0, 1, 2, 0, 1, 2, 0, 1};
+    Network stepped(6, 5, 3, 4), by_hand(6, 5, 3, 4);
+
+    Sgd sgd(0.5f);
+    const float loss = train_step(stepped, x, y, sgd);
+
+    // By hand: every gradient first, from the weights as they were; then every update.
+    const float expected_loss = by_hand.loss.forward(by_hand.forward(x), y);
+    by_hand.backward(by_hand.loss.backward());
+    for (const Param& p : by_hand.params()) sgd_update(*p.value, *p.grad, 0.5f);
+
+    EXPECT_NEAR(loss, expected_loss, 1e-6f) << "train_step returns the loss of the batch before the update";
+    const auto a = stepped.params(), b = by_hand.params();
+    for (std::size_t i = 0; i < a.size(); ++i)
+        EXPECT_MATRIX_NEAR(*a[i].value, *b[i].value, 1e-6f)
+            << a[i].name << " differs from 'all gradients, then all updates': update the weights only in step 4, "
+                            "after backpropagation has used them";
+}
+
+GRADED_TEST(Lab05Sgd, OverfitsOneBatch, 10) {
+    // 32 random images with random labels: nothing to generalize, but a network with
+    // enough weights must memorize them — the first check that a training loop learns at all.
+    const Dataset d = clusters(32, 5, 10);
+    Network net(25, 64, 10, 5);
+    Sgd sgd(0.5f);
+    Matrix x;
+    std::vector<int> y;
+    const std::vector<int> all = iota_indices(32);
+    fill_batch(d, all.data(), 32, x, y);
+    for (std::size_t i = 0; i < y.size(); ++i) y[i] = static_cast<int>((i * 7) % 10);  // arbitrary labels
+    float loss = 0;
+    for (int step = 0; step < 1000; ++step) loss = train_step(net, x, y, sgd);
+    EXPECT_LT(loss, 0.01f) << "after 1000 steps on one batch of 32 the loss should be ~0";
+}
+
+GRADED_TEST(Lab05Sgd, LearnsSeparatedClusters, 10) {
+    const Dataset train = clusters(2000, 6, 11), test = clusters(500, 6, 12);
+    Network net(36, 32, 10, 6);
+    Sgd sgd(0.1f);
+    Rng rng(13);
+    for (int epoch = 0; epoch < 3; ++epoch) train_epoch(net, train, 32, sgd, rng);
+    const Evaluation e = evaluate(net, test, 100);
+    EXPECT_GT(e.accuracy, 0.95f) << "10 well-separated clusters should be easy (loss " << e.loss << ")";
+}
+
+GRADED_TEST(Lab05Sgd, EpochUsesTheLastPartialBatch, 5) {
+    const Dataset d = clusters(10, 3, 14);
+    Network net(9, 4, 10, 7);
+    Sgd sgd(0.01f);
+    Rng rng(15);
+    std::vector<int> seen;
+    const float mean = train_epoch(net, d, 4, sgd, rng, [&](int done, float) { seen.push_back(done); });
+    EXPECT_EQ(seen, (std::vector<int>{4, 8, 10})) << "10 samples in batches of 4: 4 + 4 + 2 — keep the last 2";
+    EXPECT_TRUE(std::isfinite(mean));
+}
+
+GRADED_TEST(Lab05Sgd, MnistInitialLossNearLog10, 10) {
+    const Dataset& test = *REQUIRE_MNIST(Split::Test);
+    Network net(784, 128, 10, 42);
+    const Evaluation e = evaluate(net, test);
+    EXPECT_NEAR(e.loss, std::log(10.0f), 0.1f) << "an untrained network should be about uniformly unsure";
+    EXPECT_NEAR(e.accuracy, 0.1f, 0.07f) << "and right about one time in ten";
+}
+
+GRADED_TEST(Lab05Sgd, MnistOneEpochAbove95Percent, 15) {
+    const Dataset& train = *REQUIRE_MNIST(Split::Train);
+    const Dataset& test = *REQUIRE_MNIST(Split::Test);
+    Network net(784, 128, 10, 42);
+    Sgd sgd(0.1f);
+    Rng rng(1);
+    const float train_loss = train_epoch(net, train, 64, sgd, rng);
+    const Evaluation e = evaluate(net, test);
+    EXPECT_GE(e.accuracy, 0.95f) << "one epoch of H = 128, batch 64, η = 0.1 (train loss " << train_loss
+                                 << ", test loss " << e.loss << ")";
+}
