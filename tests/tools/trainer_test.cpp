@@ -59,10 +59,19 @@ struct ScratchCleanup : ::testing::Environment {
 };
 [[maybe_unused]] ::testing::Environment* const kCleanup = ::testing::AddGlobalTestEnvironment(new ScratchCleanup);
 
+// A new, empty scratch folder.
 fs::path scratch(const std::string& name) {
     const fs::path p = scratch_root() / name;
     fs::remove_all(p);
     fs::create_directories(p);
+    return p;
+}
+
+// A path for a run folder: its parent exists, it does not (the trainer refuses to reuse one).
+fs::path run_path(const std::string& name) {
+    const fs::path p = scratch_root() / "runs" / name;
+    fs::remove_all(p);
+    fs::create_directories(p.parent_path());
     return p;
 }
 
@@ -164,7 +173,7 @@ TEST(Trainer, MissingDataExit1WithTheFetchCommand) {
 // ---- a short run on synthetic data ---------------------------------------------------------
 
 TEST(Trainer, RunFolderIsComplete) {
-    const fs::path out = scratch("run");
+    const fs::path out = run_path("run");
     const Exec r = train(small_run(out));
     ASSERT_EQ(r.code, 0) << r.out;
     EXPECT_CONTAINS(r.out, "epoch   2/2");
@@ -216,11 +225,12 @@ TEST(Trainer, RunFolderIsComplete) {
 
     const Model m = load_model((out / "model.bin").string());
     EXPECT_EQ(m.net.fc1.W.shape(), "784×16");
-    EXPECT_FALSE(fs::exists(out / "model.bin.part"));
+    for (const auto& entry : fs::directory_iterator(out))
+        EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << "a temporary file is left: " << entry.path();
 }
 
 TEST(Trainer, SameSeedSameMetricsOnAnyThreadCount) {
-    const fs::path a = scratch("det-a"), b = scratch("det-b"), c = scratch("det-c"), d = scratch("det-d");
+    const fs::path a = run_path("det-a"), b = run_path("det-b"), c = run_path("det-c"), d = run_path("det-d");
     ASSERT_EQ(train(small_run(a, "--seed 7 --threads 1")).code, 0);
     ASSERT_EQ(train(small_run(b, "--seed 7 --threads 1")).code, 0);
     ASSERT_EQ(train(small_run(c, "--seed 7 --threads 2")).code, 0);
@@ -232,7 +242,7 @@ TEST(Trainer, SameSeedSameMetricsOnAnyThreadCount) {
 
 TEST(Trainer, PlotIsAValidPng) {
     if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) GTEST_SKIP() << "gnuplot is not installed";
-    const fs::path out = scratch("plot");
+    const fs::path out = run_path("plot");
     const Exec r = train("--data " + synthetic_data().string() + " --epochs 2 --hidden 16 --batch 32 --out " + out.string());
     ASSERT_EQ(r.code, 0) << r.out;
     std::ifstream png(out / "loss.png", std::ios::binary);
@@ -243,7 +253,7 @@ TEST(Trainer, PlotIsAValidPng) {
 }
 
 TEST(Trainer, DivergenceStopsKeepsTheLastGoodModel) {
-    const fs::path out = scratch("diverge");
+    const fs::path out = run_path("diverge");
     const Exec r = train("--data " + synthetic_data().string() + " --epochs 3 --hidden 16 --batch 32 --lr 1e6 "
                         "--lr-schedule constant --no-plot --out " + out.string());
     EXPECT_EQ(r.code, 1);
@@ -254,7 +264,7 @@ TEST(Trainer, DivergenceStopsKeepsTheLastGoodModel) {
 }
 
 TEST(Trainer, ResumeContinuesFromAModel) {
-    const fs::path first = scratch("resume-1"), second = scratch("resume-2");
+    const fs::path first = run_path("resume-1"), second = run_path("resume-2");
     ASSERT_EQ(train(small_run(first)).code, 0);
     const std::string model = (first / "model.bin").string();
     const Exec r = train("--data " + synthetic_data().string() + " --epochs 1 --batch 32 --lr 0.01 --no-plot --resume " +
@@ -341,7 +351,7 @@ TEST(Image, DarkInkOnPaperIsInvertedCroppedAndCentred) {
 }
 
 TEST(Predict, ClassifiesPgmAndPngAndRejectsBadFiles) {
-    const fs::path out = scratch("predict");
+    const fs::path out = run_path("predict");
     ASSERT_EQ(train(small_run(out)).code, 0);
     const Dataset test = load_split(synthetic_data().string(), Split::Test);
     const std::uint8_t* pixels = test.image(3);  // label 3
@@ -383,7 +393,7 @@ TEST(Predict, ClassifiesPgmAndPngAndRejectsBadFiles) {
 TEST(TrainerMnist, OneEpochAtTheDefaultsAbove97Percent) {
     if (!has_dataset(data_dir() + "/mnist"))
         GTEST_SKIP() << "MNIST is not in " << data_dir() << "/mnist; fetch it with: cmake -P data/fetch.cmake mnist";
-    const fs::path out = scratch("mnist");
+    const fs::path out = run_path("mnist");
     const Exec r = train("--epochs 1 --quiet --no-plot --out " + out.string());
     ASSERT_EQ(r.code, 0) << r.out;
     std::istringstream csv(read_text(out / "metrics.csv"));

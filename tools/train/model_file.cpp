@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <vector>
+
+#include "data/read_file.hpp"
+#include "train/output_file.hpp"
 
 namespace nnlab {
 
@@ -15,6 +17,7 @@ namespace {
 constexpr char kMagic[8] = {'N', 'N', 'L', 'A', 'B', 'M', 'D', 'L'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::uint32_t kMaxSize = 1u << 16;  // no layer of a sane model is wider
+constexpr std::size_t kMaxFileBytes = std::size_t{1} << 30;  // 1 GiB: 784→65536→10 is 200 MiB
 
 struct Writer {
     std::vector<unsigned char> bytes;
@@ -56,7 +59,7 @@ std::uint32_t crc_of(const unsigned char* p, std::size_t n) {
 
 }  // namespace
 
-void save_model(const std::string& path, const Network& net, PixelScale scale) {
+void save_model(const std::filesystem::path& path, const Network& net, PixelScale scale) {
     Writer w;
     w.raw(kMagic, sizeof kMagic);
     w.u32(kVersion);
@@ -71,20 +74,19 @@ void save_model(const std::string& path, const Network& net, PixelScale scale) {
     w.matrix(net.fc2.b);
     w.u32(crc_of(w.bytes.data(), w.bytes.size()));
 
-    const std::string temp = path + ".part";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(w.bytes.data()), static_cast<std::streamsize>(w.bytes.size()));
-        if (!out.flush()) throw ModelError(temp + ": cannot write the model");
-    }
-    std::filesystem::rename(temp, path);
+    write_file_atomically(path, std::string_view(reinterpret_cast<const char*>(w.bytes.data()), w.bytes.size()));
 }
 
 Model load_model(const std::string& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw ModelError(path + ": no such model file");
-    std::ifstream in(path, std::ios::binary);
-    const std::vector<unsigned char> bytes{std::istreambuf_iterator<char>(in), {}};
+    std::vector<unsigned char> bytes;
+    if (const std::string problem = read_regular_file(path, kMaxFileBytes, bytes); !problem.empty())
+        throw ModelError(path + ": " + problem);
+    return parse_model(bytes, path);
+}
+
+Model parse_model(const std::vector<unsigned char>& bytes, const std::string& path) {
     Reader r{bytes, path};
 
     char magic[8];
@@ -100,6 +102,7 @@ Model load_model(const std::string& path) {
         if (size == 0 || size > kMaxSize)
             throw ModelError(path + ": implausible shape " + std::to_string(inputs) + "→" + std::to_string(hidden) + "→" +
                              std::to_string(classes) + " (corrupt header?)");
+    // At most 2^16 per layer: every product here fits easily in 64 bits.
     const std::size_t expected = 8 + 4 * 4 + 2 * 4 +
                                  4 * (std::size_t{inputs} * hidden + hidden + std::size_t{hidden} * classes + classes) + 4;
     if (bytes.size() != expected)
