@@ -63,6 +63,10 @@ Dataset load_split(const std::string& folder, Split split) {
 
 TrainTest load_train_test(const std::string& folder) {
     TrainTest t{load_split(folder, Split::Train), load_split(folder, Split::Test)};
+    if (t.train.rows != t.test.rows || t.train.cols != t.test.cols)
+        throw IdxError(find_file(folder, base_name(Split::Test, true)) + ": test images are " + std::to_string(t.test.rows) +
+                       "×" + std::to_string(t.test.cols) + ", the training images " + std::to_string(t.train.rows) + "×" +
+                       std::to_string(t.train.cols) + ": the two splits must have one shape");
     t.test.scale = t.train.scale;
     return t;
 }

@@ -34,7 +34,7 @@ struct Dataset {
     std::vector<std::uint8_t> labels;   // count, each a class 0–9
     PixelScale scale;                   // how fill_batch turns bytes into inputs
 
-    int features() const { return rows * cols; }
+    int features() const { return rows * cols; }  // at most 2^30: the IDX reader's limit
     const std::uint8_t* image(int i) const { return images.data() + static_cast<std::size_t>(i) * features(); }
 };
 

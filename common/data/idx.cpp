@@ -1,11 +1,16 @@
 #include "idx.hpp"
 
+#include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+
+#include "data/gzip_reader.hpp"
+#include "data/read_file.hpp"
 
 namespace nnlab {
 
@@ -19,118 +24,161 @@ std::string hex_byte(unsigned v) {
     return buf;
 }
 
-bool is_gzip(const std::vector<std::uint8_t>& b) { return b.size() >= 2 && b[0] == 0x1F && b[1] == 0x8B; }
-
-// Inflates a gzip stream; throws naming the file when the stream is corrupt or cut short.
-std::vector<std::uint8_t> gunzip(const std::vector<std::uint8_t>& in, const std::string& name) {
-    z_stream z{};
-    if (inflateInit2(&z, 15 + 16) != Z_OK) fail(name, "cannot start zlib");  // 15 + 16: gzip header
-    z.next_in = const_cast<Bytef*>(in.data());
-    z.avail_in = static_cast<uInt>(in.size());
-    std::vector<std::uint8_t> out(in.size() * 4 + 1024);
-    int rc = Z_OK;
-    while (rc != Z_STREAM_END) {
-        if (z.total_out == out.size()) out.resize(out.size() * 2);
-        z.next_out = out.data() + z.total_out;
-        z.avail_out = static_cast<uInt>(out.size() - z.total_out);
-        rc = inflate(&z, Z_NO_FLUSH);
-        if (rc == Z_BUF_ERROR && z.avail_in == 0) {
-            inflateEnd(&z);
-            fail(name, "corrupt gzip stream: it ends early (truncated after " + std::to_string(in.size()) + " bytes)");
-        }
-        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-            std::string msg = z.msg ? z.msg : "error " + std::to_string(rc);
-            inflateEnd(&z);
-            fail(name, "corrupt gzip stream: " + msg);
-        }
-    }
-    out.resize(z.total_out);
-    inflateEnd(&z);
-    return out;
-}
-
 std::uint32_t big_endian_u32(const std::uint8_t* p) {
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
 }
 
-}  // namespace
+// The header's facts: the dimensions, their product, and the header's own size.
+struct Header {
+    std::vector<int> dims;
+    std::uint64_t count = 1;  // elements = bytes of data
+    std::size_t size = 0;     // 4 + 4·dimensions
+    std::string shape;        // "60000×28×28"
+};
 
-IdxArray parse_idx(std::vector<std::uint8_t> bytes, const std::string& name) {
-    if (bytes.empty()) fail(name, "the file is empty (0 bytes); expected an IDX header");
-    if (is_gzip(bytes)) bytes = gunzip(bytes, name);
-    if (bytes.size() < 4)
-        fail(name, "truncated header: " + std::to_string(bytes.size()) + " bytes, the magic number alone needs 4");
+// Checks the 4-byte magic of an IDX file (`bytes` holds at least 4).
+int dimensions_from_magic(const std::uint8_t* bytes, const std::string& name) {
     if (bytes[0] != 0 || bytes[1] != 0)
         fail(name, "bad magic number: expected 0x00 0x00 at the start, found " + hex_byte(bytes[0]) + " " +
                        hex_byte(bytes[1]) + " (not an IDX file)");
     if (bytes[2] != 0x08)
         fail(name, "element type " + hex_byte(bytes[2]) + " is not supported: expected 0x08 (unsigned byte)");
     const int ndims = bytes[3];
-    if (ndims < 1 || ndims > 4) fail(name, "expected 1 to 4 dimensions, the header says " + std::to_string(ndims));
-    const std::size_t header = 4 + 4 * static_cast<std::size_t>(ndims);
-    if (bytes.size() < header)
-        fail(name, "truncated header: " + std::to_string(ndims) + " dimensions need " + std::to_string(header) +
-                       " bytes, the file has " + std::to_string(bytes.size()));
+    if (ndims < 1 || ndims > kMaxIdxDimensions)
+        fail(name, "expected 1 to " + std::to_string(kMaxIdxDimensions) + " dimensions, the header says " + std::to_string(ndims));
+    return ndims;
+}
 
-    IdxArray array;
-    std::size_t count = 1;
-    std::string shape;
+// Reads the dimensions after the magic; their product in checked 64-bit arithmetic.
+Header parse_dimensions(const std::uint8_t* p, int ndims, const std::string& name) {
+    Header h;
+    h.size = 4 + 4 * static_cast<std::size_t>(ndims);
     for (int d = 0; d < ndims; ++d) {
-        const std::uint32_t dim = big_endian_u32(bytes.data() + 4 + 4 * d);
-        if (dim == 0 || dim > (1u << 30)) fail(name, "dimension " + std::to_string(d) + " is " + std::to_string(dim));
-        count *= dim;
-        if (count > (std::size_t{1} << 34)) fail(name, "the dimensions multiply to more than 16 GiB");
-        array.dims.push_back(static_cast<int>(dim));
-        shape += (d ? "×" : "") + std::to_string(dim);
+        const std::uint32_t dim = big_endian_u32(p + 4 * d);
+        if (dim == 0 || dim > kMaxIdxDimension)
+            fail(name, "dimension " + std::to_string(d) + " is " + std::to_string(dim) + " (1 to " +
+                           std::to_string(kMaxIdxDimension) + " allowed)");
+        h.shape += (d ? "×" : "") + std::to_string(dim);
+        if (__builtin_mul_overflow(h.count, std::uint64_t{dim}, &h.count) || h.count > kMaxIdxBytes)
+            fail(name, "the dimensions " + h.shape + (d + 1 < ndims ? "×…" : "") + " multiply to more than " +
+                           std::to_string(kMaxIdxBytes) + " bytes, the most this reader accepts");
+        h.dims.push_back(static_cast<int>(dim));
     }
-    const std::size_t body = bytes.size() - header;
-    if (body < count)
-        fail(name, "truncated data: the header says " + shape + " = " + std::to_string(count) + " bytes, found " +
+    return h;
+}
+
+// The header of a raw file in memory.
+Header parse_header(const std::vector<std::uint8_t>& bytes, const std::string& name) {
+    if (bytes.size() < 4)
+        fail(name, "truncated header: " + std::to_string(bytes.size()) + " bytes, the magic number alone needs 4");
+    const int ndims = dimensions_from_magic(bytes.data(), name);
+    const std::size_t size = 4 + 4 * static_cast<std::size_t>(ndims);
+    if (bytes.size() < size)
+        fail(name, "truncated header: " + std::to_string(ndims) + " dimensions need " + std::to_string(size) +
+                       " bytes, the file has " + std::to_string(bytes.size()));
+    return parse_dimensions(bytes.data() + 4, ndims, name);
+}
+
+// A raw file: the header, then exactly `count` bytes, taken in place (no second copy).
+IdxArray parse_raw(std::vector<std::uint8_t> bytes, const std::string& name) {
+    const Header h = parse_header(bytes, name);
+    const std::size_t body = bytes.size() - h.size;
+    if (body < h.count)
+        fail(name, "truncated data: the header says " + h.shape + " = " + std::to_string(h.count) + " bytes, found " +
                        std::to_string(body));
-    if (body > count)
-        fail(name, std::to_string(body - count) + " bytes after the end of the " + shape +
-                       " data (expected exactly " + std::to_string(count) + ")");
-    // Drop the header in place: no second copy of a 47 MB body.
-    bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(header));
-    array.data = std::move(bytes);
+    if (body > h.count)
+        fail(name, std::to_string(body - h.count) + " bytes after the end of the " + h.shape +
+                       " data (expected exactly " + std::to_string(h.count) + ")");
+    bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(h.size));
+    return {h.dims, std::move(bytes)};
+}
+
+// Exactly n inflated bytes, or an error saying the stream ended after fewer.
+void inflate_exactly(GzipReader& gz, std::uint8_t* out, std::size_t n, const std::string& name, const char* what) {
+    const std::size_t got = gz.read(out, n);
+    if (got < n)
+        fail(name, std::string("truncated ") + what + ": " + std::to_string(n) + " bytes expected, the gzip stream holds " +
+                       std::to_string(got));
+}
+
+// A gzip file: the header inflated and checked first; then the data inflated only as far as
+// it promises, in steps, so memory grows with what really arrives; one byte more is an error.
+IdxArray parse_gzip(const std::vector<std::uint8_t>& compressed, const std::string& name) {
+    GzipReader gz(compressed, name);
+    std::uint8_t head[4 + 4 * kMaxIdxDimensions];
+    inflate_exactly(gz, head, 4, name, "header");
+    const int ndims = dimensions_from_magic(head, name);
+    inflate_exactly(gz, head + 4, 4 * static_cast<std::size_t>(ndims), name, "header");
+    const Header h = parse_dimensions(head + 4, ndims, name);
+    // Deflate cannot compress better than 1032:1: a header promising more is a lie, found now.
+    if (h.count > 1032 * std::uint64_t{compressed.size()} + 1024)
+        fail(name, "the header says " + h.shape + " = " + std::to_string(h.count) + " bytes, more than a " +
+                       std::to_string(compressed.size()) + "-byte gzip file can hold");
+    IdxArray array{h.dims, {}};
+    array.data.reserve(static_cast<std::size_t>(h.count));
+    constexpr std::size_t kStep = std::size_t{1} << 22;  // 4 MiB
+    for (std::size_t done = 0; done < h.count;) {
+        const std::size_t n = std::min<std::size_t>(kStep, static_cast<std::size_t>(h.count) - done);
+        array.data.resize(done + n);
+        const std::size_t got = gz.read(array.data.data() + done, n);
+        done += got;
+        if (got < n)
+            fail(name, "truncated data: the header says " + h.shape + " = " + std::to_string(h.count) +
+                           " bytes, the gzip stream holds " + std::to_string(done));
+    }
+    if (!gz.at_end())
+        fail(name, "the gzip stream inflates to more than the " + h.shape + " = " + std::to_string(h.count) +
+                       " bytes its header promises (a gzip bomb, or a corrupt file): stopped reading there");
     return array;
 }
 
+}  // namespace
+
+IdxArray parse_idx(std::vector<std::uint8_t> bytes, const std::string& name) {
+    if (bytes.empty()) fail(name, "the file is empty (0 bytes); expected an IDX header");
+    if (is_gzip(bytes)) return parse_gzip(bytes, name);
+    return parse_raw(std::move(bytes), name);
+}
+
 IdxArray read_idx(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) fail(path, "no such file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "cannot open it for reading");
-    const auto size = std::filesystem::file_size(path, ec);
-    std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-    if (!in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size())))
-        fail(path, "read error");
+    std::vector<std::uint8_t> bytes;
+    // A raw file holds the data and a header; a gzip file is never larger than that either.
+    const std::size_t max_file = static_cast<std::size_t>(kMaxIdxBytes) + 4 + 4 * kMaxIdxDimensions;
+    if (const std::string problem = read_regular_file(path, max_file, bytes); !problem.empty()) fail(path, problem);
     return parse_idx(std::move(bytes), path);
 }
 
 void write_idx(const std::string& path, const std::vector<int>& dims, const std::vector<std::uint8_t>& data) {
     std::size_t count = 1;
-    for (int d : dims) count *= static_cast<std::size_t>(d);
-    if (dims.empty() || dims.size() > 4 || count != data.size())
+    for (int d : dims) count *= static_cast<std::size_t>(std::max(d, 0));
+    if (dims.empty() || dims.size() > kMaxIdxDimensions || count != data.size())
         throw IdxError(path + ": write_idx: " + std::to_string(data.size()) + " bytes do not match the dimensions");
     std::vector<std::uint8_t> bytes = {0, 0, 0x08, static_cast<std::uint8_t>(dims.size())};
     for (int d : dims)
         for (int shift = 24; shift >= 0; shift -= 8) bytes.push_back(static_cast<std::uint8_t>(d >> shift));
     bytes.insert(bytes.end(), data.begin(), data.end());
 
-    const std::string temp = path + ".part";
+    static std::atomic<unsigned> counter{0};  // a temporary name no other writer uses
+    const std::string temp = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     const bool gz = path.size() > 3 && path.compare(path.size() - 3, 3, ".gz") == 0;
+    bool ok;
     if (gz) {
         gzFile f = gzopen(temp.c_str(), "wb");
-        if (f == nullptr) throw IdxError(path + ": cannot write");
+        if (f == nullptr) throw IdxError(path + ": cannot write " + temp);
         const int written = gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
-        if (gzclose(f) != Z_OK || written != static_cast<int>(bytes.size())) throw IdxError(path + ": write failed");
+        ok = gzclose(f) == Z_OK && written == static_cast<int>(bytes.size());
     } else {
         std::ofstream out(temp, std::ios::binary);
         out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-        if (!out.flush()) throw IdxError(path + ": write failed");
+        out.close();
+        ok = !out.fail();
     }
-    std::filesystem::rename(temp, path);
+    std::error_code ec;
+    if (ok) std::filesystem::rename(temp, path, ec);
+    if (!ok || ec) {
+        std::filesystem::remove(temp, ec);
+        throw IdxError(path + ": write failed");
+    }
 }
 
 }  // namespace nnlab

@@ -6,6 +6,12 @@
 //
 // Any violation throws IdxError whose message names the file and what is wrong, with the
 // expected and the found value: a data set is never loaded half right.
+//
+// Limits, checked in 64-bit arithmetic before anything is allocated: 1 to 4 dimensions,
+// each 1 to 2^31 − 1, their product (the data) at most 1 GiB — 20 times MNIST's training
+// images. Only regular files are read (read_file.hpp). A .gz file is inflated as a stream:
+// the header first, then exactly the bytes it promises; a stream that goes on is refused
+// there, so a small file that inflates to gigabytes costs at most what its header claims.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +21,10 @@
 #include <vector>
 
 namespace nnlab {
+
+constexpr int kMaxIdxDimensions = 4;
+constexpr std::uint32_t kMaxIdxDimension = 0x7FFFFFFF;      // each fits an int
+constexpr std::uint64_t kMaxIdxBytes = std::uint64_t{1} << 30;  // the data: 1 GiB
 
 class IdxError : public std::runtime_error {
 public:
