@@ -23,6 +23,7 @@
 #include "predict/image.hpp"
 #include "train/model_file.hpp"
 #include "core/random.hpp"
+#include "tools/run_program.hpp"
 
 using namespace nnlab;
 namespace fs = std::filesystem;
@@ -34,18 +35,15 @@ struct Exec {
     std::string out;  // stdout and stderr together
 };
 
-Exec run_command(const std::string& command) {
-    Exec r{0, ""};
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    char buf[4096];
-    while (std::fgets(buf, sizeof buf, pipe) != nullptr) r.out += buf;
-    const int status = pclose(pipe);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+Exec run(const char* program, const std::string& args) {
+    std::vector<std::string> argv = test::words(args);
+    argv.insert(argv.begin(), program);
+    const test::Outcome r = test::run_program(argv);
+    return {r.code, r.all()};
 }
 
-Exec train(const std::string& args) { return run_command(std::string(NNLAB_TRAIN_EXE) + " " + args); }
-Exec predict(const std::string& args) { return run_command(std::string(NNLAB_PREDICT_EXE) + " " + args); }
+Exec train(const std::string& args) { return run(NNLAB_TRAIN_EXE, args); }
+Exec predict(const std::string& args) { return run(NNLAB_PREDICT_EXE, args); }
 
 // One scratch folder per test process: ctest runs several of them at once.
 fs::path scratch_root() {
@@ -241,7 +239,7 @@ TEST(Trainer, SameSeedSameMetricsOnAnyThreadCount) {
 }
 
 TEST(Trainer, PlotIsAValidPng) {
-    if (std::system("command -v gnuplot > /dev/null 2>&1") != 0) GTEST_SKIP() << "gnuplot is not installed";
+    if (!test::on_path("gnuplot")) GTEST_SKIP() << "gnuplot is not installed";
     const fs::path out = run_path("plot");
     const Exec r = train("--data " + synthetic_data().string() + " --epochs 2 --hidden 16 --batch 32 --out " + out.string());
     ASSERT_EQ(r.code, 0) << r.out;

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <iterator>
+#include <cctype>
+
+#include "data/read_file.hpp"
 
 #ifdef NNLAB_HAVE_PNG
 #include <png.h>
@@ -35,7 +36,7 @@ GrayImage read_pgm(const std::string& path, const std::vector<unsigned char>& by
     const bool binary = bytes[1] == '5';
     GrayImage img;
     const long w = next_number(), h = next_number(), maxval = next_number();
-    if (w <= 0 || h <= 0 || w > 10000 || h > 10000) fail(path, "PGM size " + std::to_string(w) + "×" + std::to_string(h) + " is not supported");
+    if (w <= 0 || h <= 0 || w > kMaxImageSide || h > kMaxImageSide) fail(path, "PGM size " + std::to_string(w) + "×" + std::to_string(h) + " is not supported");
     if (maxval <= 0 || maxval > 255) fail(path, "PGM maxval " + std::to_string(maxval) + " is not supported (8-bit only)");
     img.width = static_cast<int>(w);
     img.height = static_cast<int>(h);
@@ -52,40 +53,63 @@ GrayImage read_pgm(const std::string& path, const std::vector<unsigned char>& by
 }
 
 #ifdef NNLAB_HAVE_PNG
-GrayImage read_png(const std::string& path) {
+// Gray over a background: g·a + bg·(1 − a), a in 0..1. Where a picture is transparent, the
+// background shows; which one? Drawing programs export ink on transparent, with the
+// transparent pixels' own colour usually black: read as is, dark ink on "black" would be a
+// blank picture. The paper is the opposite of the ink: the alpha-weighted mean gray of what
+// was drawn decides (dark ink: white paper; light ink: black).
+void composite_over_paper(const std::vector<std::uint8_t>& gray_alpha, GrayImage& img) {
+    double ink_sum = 0, alpha_sum = 0;
+    for (std::size_t i = 0; i < img.pixels.size(); ++i)
+        ink_sum += static_cast<double>(gray_alpha[2 * i]) * gray_alpha[2 * i + 1], alpha_sum += gray_alpha[2 * i + 1];
+    const int paper = alpha_sum > 0 && ink_sum / alpha_sum < 128 ? 255 : 0;
+    for (std::size_t i = 0; i < img.pixels.size(); ++i) {
+        const int g = gray_alpha[2 * i], a = gray_alpha[2 * i + 1];
+        img.pixels[i] = static_cast<std::uint8_t>((g * a + paper * (255 - a) + 127) / 255);
+    }
+}
+
+GrayImage decode_png(const std::vector<std::uint8_t>& bytes, const std::string& path) {
     png_image png{};
     png.version = PNG_IMAGE_VERSION;
-    if (!png_image_begin_read_from_file(&png, path.c_str())) fail(path, std::string("cannot read PNG: ") + png.message);
-    png.format = PNG_FORMAT_GRAY;
-    if (png.width > 10000 || png.height > 10000) {
+    if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size()))
+        fail(path, std::string("cannot read PNG: ") + png.message);
+    png.format = PNG_FORMAT_GA;  // gray and alpha, 8 bits each (sRGB, not premultiplied)
+    if (png.width > static_cast<png_uint_32>(kMaxImageSide) || png.height > static_cast<png_uint_32>(kMaxImageSide)) {
         png_image_free(&png);
-        fail(path, "PNG too large");
+        fail(path, "PNG of " + std::to_string(png.width) + "×" + std::to_string(png.height) + " is too large (" +
+                       std::to_string(kMaxImageSide) + " pixels a side at most)");
     }
     GrayImage img;
     img.width = static_cast<int>(png.width);
     img.height = static_cast<int>(png.height);
-    img.pixels.resize(PNG_IMAGE_SIZE(png));
-    if (!png_image_finish_read(&png, nullptr, img.pixels.data(), 0, nullptr))
+    std::vector<std::uint8_t> gray_alpha(PNG_IMAGE_SIZE(png));
+    if (!png_image_finish_read(&png, nullptr, gray_alpha.data(), 0, nullptr))
         fail(path, std::string("corrupt PNG: ") + png.message);
+    img.pixels.resize(static_cast<std::size_t>(img.width) * static_cast<std::size_t>(img.height));
+    composite_over_paper(gray_alpha, img);
     return img;
 }
 #endif
 
 }  // namespace
 
-GrayImage read_gray_image(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "cannot open it");
-    const std::vector<unsigned char> bytes{std::istreambuf_iterator<char>(in), {}};
+GrayImage decode_gray_image(const std::vector<std::uint8_t>& bytes, const std::string& path) {
     if (bytes.size() >= 2 && bytes[0] == 'P' && (bytes[1] == '5' || bytes[1] == '2')) return read_pgm(path, bytes);
     if (bytes.size() >= 8 && bytes[0] == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G') {
 #ifdef NNLAB_HAVE_PNG
-        return read_png(path);
+        return decode_png(bytes, path);
 #else
         fail(path, "PNG support was not built (install libpng-dev and rebuild)");
 #endif
     }
     fail(path, "not a PGM (P2/P5) or PNG image");
+}
+
+GrayImage read_gray_image(const std::string& path) {
+    std::vector<std::uint8_t> bytes;
+    if (const std::string problem = read_regular_file(path, kMaxImageFileBytes, bytes); !problem.empty()) fail(path, problem);
+    return decode_gray_image(bytes, path);
 }
 
 std::vector<std::uint8_t> to_mnist_digit(const GrayImage& image) {
