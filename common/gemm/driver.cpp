@@ -1,31 +1,22 @@
 // driver.cpp — the GEMM driver: the five loops of the Goto/BLIS algorithm around a micro-kernel.
 //
-//   for jc in N step NC:                 5th loop: a column block of B and C
-//     for pc in K step KC:               4th loop: pack B[pc:+kc, jc:+nc] → Bp  (lives in L3)
-//       for ic in M step MC:             3rd loop: pack A[ic:+mc, pc:+kc] → Ap  (lives in L2)
-//         for jr in nc step NR:          2nd loop: one kc×NR micro-panel of Bp  (lives in L1)
-//           for ir in mc step MR:        1st loop: one MR×kc micro-panel of Ap
-//             micro-kernel: C[ir:+MR, jr:+NR] += Ap panel · Bp panel  (in registers)
+//   for jc in N step nc:                 5th loop: a column block of B and C
+//     for pc in K step kc:               4th loop: pack B[pc:+kc, jc:+nc] → Bp  (lives in L3)
+//       for ic in M step mc:             3rd loop: pack A[ic:+mc, pc:+kc] → Ap  (lives in L2)
+//         for jr in nc step nr:          2nd loop: one kc×nr micro-panel of Bp  (lives in L1)
+//           for ir in mc step mr:        1st loop: one mr×kc micro-panel of Ap
+//             micro-kernel: C[ic+ir:+mr, jc+jr:+nr] += Ap panel · Bp panel  (in registers)
 //
 // Packing copies each block once into the order the micro-kernel reads it, contiguous and
 // aligned, and it is where transposes are absorbed and edges are zero-padded, so the
 // micro-kernel never sees a ragged panel. (Where a block is read too few times to repay
-// the copy, the micro-kernel reads it in place instead: see gemm_serial.) The packing
-// routines belong to the backend with the micro-kernel (gemm/backend.hpp): the AVX2 one
-// moves 8×8 blocks through registers.
+// the copy, the micro-kernel reads it in place instead: see gemm_serial.) The register block
+// (mr×nr), the cache blocks (kc, mc, nc) and the packing routines belong to the backend
+// (gemm/backend.hpp), each sized for its registers: 6×16 for AVX2, 12×32 for AVX-512.
 //
-// The trainer's second layer has 10 outputs, and a 6×16 tile fits a 10 badly: N = 10 would
-// leave 6 of its 16 lanes idle, K = 10 would pay a call and a store for 10 FMAs per lane.
-// gemm() sends those products to routines shaped for them (small K, small N; or Cᵀ when A
+// Skinny products (N or K ≤ 12, e.g. a network's 10 outputs) fit a 16- or 32-wide tile
+// badly: gemm() sends them to routines shaped for them (skinny K, skinny N; or Cᵀ when A
 // comes transposed) before the five loops.
-//
-// Block sizes, for a core with 32 KiB L1d, 1 MiB L2 and a shared L3 of several MiB
-// (AMD Zen 3–5, Intel since Haswell are close to this):
-//   KC = 256: a kc×NR panel of B is 256·16·4 B = 16 KiB — half of L1, so it stays there while
-//             the MR×kc panels of A (6 KiB each) stream past it.
-//   MC = 144: the packed A block is 144·256·4 B = 144 KiB, well inside L2 with room for C.
-//   NC = 4080: the packed B block is 256·4080·4 B ≈ 4 MiB, a share of L3.
-// They are the values BLIS uses for sgemm on Zen; on other cores they are still sane.
 //
 // Threads (OpenMP) each take a slice of C and run these loops on it alone (see gemm()).
 #include "gemm/gemm.hpp"
@@ -50,45 +41,18 @@
 
 namespace nnlab {
 
-using detail::MR;
-using detail::NR;
-
 namespace {
 
-constexpr int KC = 256;
-constexpr int MC = 144;   // a multiple of MR
-constexpr int NC = 4080;  // a multiple of NR
-// Below this many flops a product runs on one thread: the fork/join costs more.
+// Below this many flops a product runs on one thread: forking and joining 2 threads costs
+// a few microseconds, the time of ~2 MFLOP at ~100 GFLOP/s.
 constexpr double kParallelFlops = 2.0e6;
 
-// ---- settings -----------------------------------------------------------------------
+// Full panels of an untransposed B are read in place (not packed) when its rows are at most
+// this many floats (1 KiB) apart and there is one A block: see gemm_serial.
+constexpr int kDirectBMaxStride = 256;
 
-int default_threads() {
-#ifdef _OPENMP
-    return omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
-
-int g_threads = 0;  // 0: not set, use default_threads()
-GemmKernel g_kernel_choice = GemmKernel::Auto;
-
-bool cpu_has_avx2() {
-#if !defined(NNLAB_NO_AVX2) && (defined(__x86_64__) || defined(__i386__))
-    static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    return has;
-#else
-    return false;
-#endif
-}
-
-const detail::Backend& pick_backend() {
-#ifndef NNLAB_NO_AVX2
-    if (g_kernel_choice != GemmKernel::Portable && cpu_has_avx2()) return detail::kAvx2Backend;
-#endif
-    return detail::kPortableBackend;
-}
+// The most row tiles in one mc-row block (mc / mr + 1 for every backend).
+constexpr int kMaxRowTiles = 64;
 
 // ---- packing buffers, reused across calls -------------------------------------------
 
@@ -159,15 +123,15 @@ void scale_c(int M, int N, float beta, float* C, int ldc) {
 
 // ---- the driver -------------------------------------------------------------------------
 
-// The row tiles of an mc-row block of A: MR rows each, except that a last tile of 1 or 2
+// The row tiles of an mc-row block of A: mr rows each, except that a last tile of 1 or 2
 // rows is evened out with the one before it (6 + 2 → 4 + 4, 6 + 1 → 4 + 3): a 2-row tile
-// has 4 independent sums in flight, too few to keep both FMA units busy. Tile p starts at
+// has too few independent sums in flight to keep both FMA units busy. Tile p starts at
 // row start[p] and has rows[p] rows; returns the number of tiles.
-int row_tiles(int mc, int start[], int rows[]) {
+int row_tiles(int mc, int mr, int start[], int rows[]) {
     int count = 0;
-    for (int i = 0; i < mc; i += MR, ++count) start[count] = i, rows[count] = std::min(MR, mc - i);
+    for (int i = 0; i < mc; i += mr, ++count) start[count] = i, rows[count] = std::min(mr, mc - i);
     if (count >= 2 && rows[count - 1] <= 2) {
-        const int both = MR + rows[count - 1];
+        const int both = mr + rows[count - 1];
         rows[count - 2] = (both + 1) / 2;
         rows[count - 1] = both / 2;
         start[count - 1] = start[count - 2] + rows[count - 2];
@@ -179,25 +143,28 @@ int row_tiles(int mc, int start[], int rows[]) {
 // C(i, j) is at C[i·c_rs + j·c_cs].
 void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha, float beta, float* C, int c_rs,
                  int c_cs, const detail::Backend& backend) {
+    const int MR = backend.mr, NR = backend.nr, MC = backend.mc, NC = backend.nc;
     // Packing pays when a block is read many times. A packed A block is read once per B panel,
     // a packed B panel once per A panel (M/MR times).
     // - One B panel (N ≤ NR): A is read once, so the micro-kernel reads it in place.
-    // - One A block (M ≤ MC, the trainer's batches) and rows of B at most 1 KiB apart (ldb ≤
-    //   256: hidden sizes up to 256): full panels of an untransposed B are read in place too —
-    //   measured 2–5% faster. Further apart, they are packed: rows 4 KiB apart all fall in
-    //   the same L1 cache set, and the panel would not stay in L1 between A panels.
-    // - Only a couple of A panels (the Cᵀ path of dW2, M = 10): B is read in place whatever
+    // - One A block (M ≤ MC) and rows of B at most kDirectBMaxStride floats (1 KiB) apart:
+    //   full panels of an untransposed B are read in place too — measured 2–5% faster. Further
+    //   apart, they are packed: rows 4 KiB apart all fall in the same L1 cache set, and the
+    //   panel would not stay in L1 between A panels.
+    // - Only a couple of A panels (e.g. the Cᵀ path, M = 10): B is read in place whatever
     //   its stride: packing cannot repay itself.
     // Edge panels and Bᵀ are always packed: they need padding or a gather.
     const bool pack_a = N > NR;
-    const bool direct_b = !b.transposed && ((M <= MC && b.ld <= 256) || M <= 2 * MR);
+    const bool direct_b = !b.transposed && ((M <= MC && b.ld <= kDirectBMaxStride) || M <= 2 * MR);
     const int a_rs = row_stride(a), a_ks = col_stride(a);
     const int b_ks = row_stride(b), b_js = col_stride(b);
 
-    // Split K into equal blocks of at most KC, so no block is a sliver (784 → 4 × 196).
-    const int k_blocks = (K + KC - 1) / KC;
+    // Split K into equal blocks of at most the backend's kc, so no block is a sliver
+    // (784 → 4 × 196 with kc = 256).
+    const int k_blocks = (K + backend.kc - 1) / backend.kc;
     const int kc_even = (K + k_blocks - 1) / k_blocks;
-    float* Ap = pack_a ? t_packed_a.get(static_cast<std::size_t>(MC) * kc_even + MR) : nullptr;  // + MR: see PackA
+    // + 16: PackA may write that far past a panel
+    float* Ap = pack_a ? t_packed_a.get(static_cast<std::size_t>(MC) * kc_even + 16) : nullptr;
     float* Bp = t_packed_b.get(static_cast<std::size_t>((std::min(N, NC) + NR - 1) / NR * NR) * kc_even);
 
     for (int jc = 0; jc < N; jc += NC) {
@@ -215,25 +182,26 @@ void gemm_serial(const View& a, const View& b, int M, int N, int K, float alpha,
 
             for (int ic = 0; ic < M; ic += MC) {
                 const int mc = std::min(MC, M - ic);
-                int tile_start[MC / MR + 1], tile_rows[MC / MR + 1];
-                const int m_panels = row_tiles(mc, tile_start, tile_rows);
+                int tile_start[kMaxRowTiles], tile_rows[kMaxRowTiles];
+                const int m_panels = row_tiles(mc, MR, tile_start, tile_rows);
                 if (pack_a)
-                    for (int p = 0; p < m_panels; ++p)
-                        backend.pack_a(element(a, ic + tile_start[p], pc), a_rs, a_ks, tile_rows[p], kc,
-                                       Ap + static_cast<std::size_t>(p) * MR * kc);
+                    for (int ir = 0; ir < m_panels; ++ir)
+                        backend.pack_a(element(a, ic + tile_start[ir], pc), a_rs, a_ks, tile_rows[ir], kc,
+                                       Ap + static_cast<std::size_t>(ir) * MR * kc);
 
-                // The macro-kernel: every MR×NR tile of this block, B panel by B panel.
-                for (int q = 0; q < n_panels; ++q) {
-                    const int j = jc + q * NR, n = std::min(NR, N - j);
+                // The macro-kernel: every MR×NR tile of this block, B panel by B panel
+                // (jr and ir count panels here, not columns and rows).
+                for (int jr = 0; jr < n_panels; ++jr) {
+                    const int j = jc + jr * NR, n = std::min(NR, N - j);
                     const bool in_place = direct_b && n == NR;
-                    const float* b_panel = in_place ? element(b, pc, j) : Bp + static_cast<std::size_t>(q) * NR * kc;
+                    const float* b_panel = in_place ? element(b, pc, j) : Bp + static_cast<std::size_t>(jr) * NR * kc;
                     const int b_panel_ks = in_place ? b.ld : NR;
-                    for (int p = 0; p < m_panels; ++p) {
-                        const int i = ic + tile_start[p], m = tile_rows[p];
+                    for (int ir = 0; ir < m_panels; ++ir) {
+                        const int i = ic + tile_start[ir], m = tile_rows[ir];
                         float* c = C + static_cast<std::size_t>(i) * c_rs + static_cast<std::size_t>(j) * c_cs;
                         if (pack_a)
-                            backend.kernel(kc, Ap + static_cast<std::size_t>(p) * MR * kc, 1, MR, b_panel, b_panel_ks, c,
-                                           c_rs, c_cs, alpha, beta_here, m, n);
+                            backend.kernel(kc, Ap + static_cast<std::size_t>(ir) * MR * kc, 1, MR, b_panel, b_panel_ks,
+                                           c, c_rs, c_cs, alpha, beta_here, m, n);
                         else
                             backend.kernel(kc, element(a, i, pc), a_rs, a_ks, b_panel, b_panel_ks, c, c_rs, c_cs, alpha,
                                            beta_here, m, n);
@@ -268,14 +236,14 @@ RowMajor row_major(const float* x, int ldx, int rows, int cols, bool transpose, 
 
 // Runs compute(i0, m, j0, n) on slices of an M×N result that together cover it once: the
 // whole on one thread; on several, each thread its own slice — columns when C is wider than
-// tall, rows otherwise — in whole panels (NR columns, MR rows). No thread waits for another
-// until the end, and each element of C is summed in the same order as on one thread: the
-// result does not depend on the thread count.
+// tall, rows otherwise — in whole panels (nr columns, mr rows of the backend). No thread
+// waits for another until the end, and each element of C is summed in the same order as on
+// one thread: the result does not depend on the thread count.
 template <typename Compute>
-void for_each_slice(int M, int N, int threads, const Compute& compute) {
+void for_each_slice(int M, int N, int threads, const detail::Backend& backend, const Compute& compute) {
     if (threads == 1) return compute(0, M, 0, N);
     const bool by_cols = N > M;
-    const int extent = by_cols ? N : M, unit = by_cols ? NR : MR;
+    const int extent = by_cols ? N : M, unit = by_cols ? backend.nr : backend.mr;
     const int slice = ((extent + threads - 1) / threads + unit - 1) / unit * unit;
 #pragma omp parallel for num_threads(threads) schedule(static, 1)
     for (int t = 0; t < threads; ++t) {
@@ -297,41 +265,41 @@ void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, 
     if (M == 0 || N == 0) return;
     if (K == 0 || alpha == 0.0f) return scale_c(M, N, beta, C, ldc);
 
-    const detail::Backend& backend = pick_backend();
+    const detail::Backend& backend = detail::active_backend();
     View a{A, lda, ta == Trans::Yes};
     View b{B, ldb, tb == Trans::Yes};
     const int threads = 2.0 * M * N * K < kParallelFlops ? 1 : gemm_threads();
 
-    // The second layer's products (10 classes) have their own routines: see gemm/backend.hpp.
-    // Small K reads op(B) row by row (K×N), small N reads op(B)ᵀ row by row (N×K).
-    if (K <= detail::kSmallK) {
+    // Skinny products have their own routines: see gemm/backend.hpp. Skinny K reads op(B)
+    // row by row (K×N), skinny N reads op(B)ᵀ row by row (N×K).
+    if (K <= detail::kSkinnyK) {
         const RowMajor op_b = row_major(B, ldb, N, K, tb == Trans::Yes, backend);  // given as Bᵀ: stored N×K
-        return for_each_slice(M, N, threads, [&](int i0, int m, int j0, int n) {
-            backend.small_k(m, n, K, element(a, i0, 0), row_stride(a), col_stride(a), op_b.x + j0, op_b.ld, alpha, beta,
-                            C + static_cast<std::size_t>(i0) * ldc + j0, ldc);
+        return for_each_slice(M, N, threads, backend, [&](int i0, int m, int j0, int n) {
+            backend.skinny_k(m, n, K, element(a, i0, 0), row_stride(a), col_stride(a), op_b.x + j0, op_b.ld, alpha,
+                             beta, C + static_cast<std::size_t>(i0) * ldc + j0, ldc);
         });
     }
-    if (N <= detail::kSmallN && ta == Trans::No) {
+    if (N <= detail::kSkinnyN && ta == Trans::No) {
         const RowMajor op_bt = row_major(B, ldb, K, N, tb == Trans::No, backend);  // given as B: stored K×N
-        return for_each_slice(M, N, threads, [&](int i0, int m, int j0, int n) {
-            backend.small_n(m, n, K, A + static_cast<std::size_t>(i0) * lda, lda,
-                            op_bt.x + static_cast<std::size_t>(j0) * op_bt.ld, op_bt.ld, alpha, beta,
-                            C + static_cast<std::size_t>(i0) * ldc + j0, ldc);
+        return for_each_slice(M, N, threads, backend, [&](int i0, int m, int j0, int n) {
+            backend.skinny_n(m, n, K, A + static_cast<std::size_t>(i0) * lda, lda,
+                             op_bt.x + static_cast<std::size_t>(j0) * op_bt.ld, op_bt.ld, alpha, beta,
+                             C + static_cast<std::size_t>(i0) * ldc + j0, ldc);
         });
     }
 
     int c_rs = ldc, c_cs = 1;
     // Few columns and A given transposed (dW = xᵀ·dy, N = 10): compute Cᵀ = op(B)ᵀ·op(A)ᵀ
-    // instead, so the 10 becomes the row side of the 6×16 tile (6 + 4 rows) rather than 10
-    // of its 16 lanes; op(A)ᵀ is then read in place, and the kernel stores its tile transposed.
-    if (N <= detail::kSmallN && M >= 2 * NR && ta == Trans::Yes) {
+    // instead, so the 10 becomes the row side of the register tile rather than 10 of its 16
+    // or 32 lanes; op(A)ᵀ is then read in place, and the kernel stores its tile transposed.
+    if (N <= detail::kSkinnyN && M >= 2 * backend.nr && ta == Trans::Yes) {
         std::swap(a, b);
         a.transposed = !a.transposed;
         b.transposed = !b.transposed;
         std::swap(M, N);
         std::swap(c_rs, c_cs);
     }
-    for_each_slice(M, N, threads, [&](int i0, int m, int j0, int n) {
+    for_each_slice(M, N, threads, backend, [&](int i0, int m, int j0, int n) {
         gemm_serial(shifted(a, i0, false), shifted(b, j0, true), m, n, K, alpha, beta,
                     C + static_cast<std::size_t>(i0) * c_rs + static_cast<std::size_t>(j0) * c_cs, c_rs, c_cs, backend);
     });
@@ -367,13 +335,6 @@ void gemm_reference(Trans ta, Trans tb, int M, int N, int K, float alpha, const 
     }
 }
 
-void set_gemm_threads(int threads) {
-    if (threads < 1) throw std::invalid_argument("set_gemm_threads: need at least 1 thread, got " + std::to_string(threads));
-    g_threads = threads;
-}
-
-int gemm_threads() { return g_threads > 0 ? g_threads : default_threads(); }
-
 void bind_gemm_threads_to_cores() {
 #if defined(_OPENMP) && defined(__linux__)
     if (std::getenv("OMP_PROC_BIND") != nullptr || gemm_threads() < 2) return;
@@ -394,15 +355,5 @@ void bind_gemm_threads_to_cores() {
     }
 #endif
 }
-
-void set_gemm_kernel(GemmKernel kernel) {
-    if (kernel == GemmKernel::Avx2 && !cpu_has_avx2())
-        throw std::runtime_error("set_gemm_kernel: the AVX2+FMA kernel is not available on this CPU or build");
-    g_kernel_choice = kernel;
-}
-
-const char* gemm_kernel_name() { return pick_backend().name; }
-
-bool gemm_avx2_available() { return cpu_has_avx2(); }
 
 }  // namespace nnlab

@@ -5,10 +5,12 @@
 // lda, ldb, ldc are the row strides of the matrices as stored (≥ their stored widths).
 // As in BLAS, β = 0 means C is only written, never read: NaN in C does not propagate.
 //
-// Inside is the Goto/BLIS algorithm (see gemm.cpp): packed panels, a register-blocked
-// micro-kernel (AVX2+FMA where the CPU has it, portable C++ elsewhere) and OpenMP over
-// the macro-loops. Results do not depend on the number of threads, bit for bit.
+// Inside is the Goto/BLIS algorithm (see driver.cpp): packed panels, a register-blocked
+// micro-kernel (AVX-512, AVX2+FMA or portable C++: the backends, picked at run time) and
+// OpenMP over the macro-loops. Results do not depend on the number of threads, bit for bit.
 #pragma once
+
+#include <string>
 
 #include "core/matrix.hpp"
 
@@ -39,11 +41,20 @@ int gemm_threads();
 // time of every product for the rest of the run. Programs that time things call this once.
 void bind_gemm_threads_to_cores();
 
-// Which micro-kernel runs. Auto picks AVX2+FMA when the CPU has both (checked at run
-// time), the portable kernel otherwise. Tests and benchmarks force one or the other.
-enum class GemmKernel { Auto, Portable, Avx2 };
-void set_gemm_kernel(GemmKernel kernel);  // throws std::runtime_error for Avx2 on a CPU without it
-const char* gemm_kernel_name();           // "avx2" or "portable": the one in use now
-bool gemm_avx2_available();               // built in, and supported by this CPU
+// Which backend runs (gemm/backend.hpp). Auto: NNLAB_GEMM_KERNEL (portable, avx2 or avx512)
+// when it is set, else the fastest this CPU runs well — AVX-512 where a start-up probe
+// finds its micro-kernel ≥ 1.15× faster than AVX2's (full-width AVX-512 units: Intel Xeon;
+// not AMD Zen 4, which splits each 512-bit FMA in two), else AVX2+FMA, else portable.
+// Tests, benchmarks and teaching force one.
+enum class GemmKernel { Auto, Portable, Avx2, Avx512 };
+void set_gemm_kernel(GemmKernel kernel);  // throws std::runtime_error for a backend this CPU or build lacks
+const char* gemm_kernel_name();           // "portable", "avx2" or "avx512": the one in use now
+bool gemm_kernel_available(GemmKernel kernel);  // built in, and supported by this CPU
+bool gemm_avx2_available();                     // gemm_kernel_available(GemmKernel::Avx2)
+// "portable", "avx2" or "avx512" → the backend; throws std::runtime_error naming `where` (e.g.
+// "NNLAB_GEMM_KERNEL") and the value for an unknown name or one this CPU or build lacks.
+GemmKernel parse_gemm_kernel(const std::string& name, const std::string& where);
+// How Auto chose, in a line (e.g. "avx512 probe 1.02× avx2: avx2"; "NNLAB_GEMM_KERNEL=portable").
+std::string gemm_dispatch_note();
 
 }  // namespace nnlab

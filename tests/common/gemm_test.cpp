@@ -1,13 +1,15 @@
 // Tests of the GEMM (label gemm): every transpose, α, β and edge size against a double
-// reference, BLAS conventions, both kernels, and bit-identical results on 1 and 2 threads.
+// reference, BLAS conventions, every backend, and bit-identical results on 1 and 2 threads.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "gemm/float_env.hpp"
 #include "gemm/gemm.hpp"
 #include "core/random.hpp"
 
@@ -99,7 +101,7 @@ void sweep(int which_dim) {
 class GemmKernels : public ::testing::TestWithParam<GemmKernel> {
 protected:
     void SetUp() override {
-        if (GetParam() == GemmKernel::Avx2 && !gemm_avx2_available()) GTEST_SKIP() << "no AVX2+FMA on this CPU or build";
+        if (!gemm_kernel_available(GetParam())) GTEST_SKIP() << "this backend is not on this CPU or build";
         set_gemm_kernel(GetParam());
     }
     void TearDown() override { set_gemm_kernel(GemmKernel::Auto); }
@@ -138,8 +140,11 @@ TEST_P(GemmKernels, BetaZeroOverwritesNaN) {
     for (std::size_t i = 0; i < C.size(); ++i) ASSERT_FALSE(std::isnan(C.data()[i])) << "β = 0 must not read C";
 }
 
-INSTANTIATE_TEST_SUITE_P(Kernels, GemmKernels, ::testing::Values(GemmKernel::Portable, GemmKernel::Avx2),
-                         [](const auto& info) { return info.param == GemmKernel::Avx2 ? "avx2" : "portable"; });
+namespace {
+const char* kernel_name(GemmKernel k) {
+    return k == GemmKernel::Avx512 ? "avx512" : k == GemmKernel::Avx2 ? "avx2" : "portable";
+}
+}  // namespace
 
 TEST(Gemm, KZeroScalesCByBeta) {
     float C[4] = {1, 2, 3, std::numeric_limits<float>::quiet_NaN()};
@@ -183,11 +188,12 @@ struct Product {
 
 }  // namespace
 
-TEST(Gemm, PortableAndAvx2Agree) {
-    if (!gemm_avx2_available()) GTEST_SKIP() << "no AVX2+FMA on this CPU or build";
+// Each SIMD backend against the portable one, on every path: the five loops, then the
+// skinny ones (N = 10 as dot products, N = 10 as Cᵀ tiles when A is transposed, K = 10).
+TEST_P(GemmKernels, AgreesWithPortable) {
+    if (GetParam() == GemmKernel::Portable) GTEST_SKIP() << "the reference side";
     Rng rng(3);
-    // every path: the five loops, then the second layer's three (N = 10, Cᵀ, K = 10)
-    const int shapes[][3] = {{97, 130, 300}, {97, 10, 300}, {300, 10, 97}, {97, 300, 10}};
+    const int shapes[][3] = {{97, 130, 300}, {97, 10, 300}, {300, 10, 97}, {97, 300, 10}, {50, 33, 784}};
     for (const auto& s : shapes)
         for (Trans ta : kTrans)
             for (Trans tb : kTrans) {
@@ -195,17 +201,16 @@ TEST(Gemm, PortableAndAvx2Agree) {
                 Matrix C1(s[0], s[1]), C2(s[0], s[1]);
                 set_gemm_kernel(GemmKernel::Portable);
                 gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C1);
-                set_gemm_kernel(GemmKernel::Avx2);
+                set_gemm_kernel(GetParam());
                 gemm(ta, tb, 1.0f, p.A, p.B, 0.0f, C2);
                 // FMA rounds once where mul+add rounds twice, and the sums run in other
-                // orders: they differ in the last bits only (|C| is up to ~10 here).
+                // orders: they differ in the last bits only (|C| is up to ~16 here).
                 for (std::size_t i = 0; i < C1.size(); ++i)
                     ASSERT_NEAR(C1.data()[i], C2.data()[i], 1e-4f) << p.name << ", element " << i;
             }
-    set_gemm_kernel(GemmKernel::Auto);
 }
 
-TEST(Gemm, OneAndTwoThreadsAreBitIdentical) {
+TEST_P(GemmKernels, OneAndTwoThreadsAreBitIdentical) {
     const int threads_before = gemm_threads();
     Rng rng(4);
     // Large enough for 2 threads, on every path: blocked (the first three), N = 10 (dot
@@ -224,6 +229,59 @@ TEST(Gemm, OneAndTwoThreadsAreBitIdentical) {
                     << p.name << ": 2 threads changed the result";
             }
     set_gemm_threads(threads_before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, GemmKernels, ::testing::Values(GemmKernel::Portable, GemmKernel::Avx2, GemmKernel::Avx512),
+                         [](const auto& info) { return kernel_name(info.param); });
+
+TEST(Gemm, BackendNamesParseAndUnknownOnesAreNamed) {
+    EXPECT_EQ(parse_gemm_kernel("portable", "NNLAB_GEMM_KERNEL"), GemmKernel::Portable);
+    for (GemmKernel k : {GemmKernel::Avx2, GemmKernel::Avx512}) {
+        if (gemm_kernel_available(k)) {
+            EXPECT_EQ(parse_gemm_kernel(kernel_name(k), "NNLAB_GEMM_KERNEL"), k);
+        } else {
+            EXPECT_THROW(parse_gemm_kernel(kernel_name(k), "NNLAB_GEMM_KERNEL"), std::runtime_error);
+        }
+    }
+    try {
+        parse_gemm_kernel("avx1024", "NNLAB_GEMM_KERNEL");
+        FAIL() << "expected std::runtime_error";
+    } catch (const std::runtime_error& e) {
+        EXPECT_STREQ(e.what(), "NNLAB_GEMM_KERNEL=avx1024: unknown GEMM backend; use portable, avx2 or avx512");
+    }
+}
+
+TEST(Gemm, ForcedBackendIsTheOneInUse) {
+    for (GemmKernel k : {GemmKernel::Portable, GemmKernel::Avx2, GemmKernel::Avx512}) {
+        if (!gemm_kernel_available(k)) continue;
+        set_gemm_kernel(k);
+        EXPECT_STREQ(gemm_kernel_name(), kernel_name(k));
+        EXPECT_EQ(gemm_dispatch_note(), std::string("set_gemm_kernel: ") + kernel_name(k));
+    }
+    set_gemm_kernel(GemmKernel::Auto);
+    // Auto never picks the portable kernel where AVX2 runs (unless NNLAB_GEMM_KERNEL says so).
+    if (gemm_avx2_available() && std::getenv("NNLAB_GEMM_KERNEL") == nullptr) {
+        EXPECT_STRNE(gemm_kernel_name(), "portable") << gemm_dispatch_note();
+    }
+}
+
+TEST(FloatEnv, FlushToZeroOnEveryGemmThread) {
+    // 2⁻¹²⁶ is the smallest normal float; half of it is subnormal, and 2⁻¹²⁰·2⁻¹⁰ = 2⁻¹³⁰ too.
+    volatile float tiny = std::ldexp(1.0f, -120), scale = std::ldexp(1.0f, -10);
+    volatile float subnormal = std::ldexp(1.0f, -127);
+    if (!flush_to_zero_enabled()) {
+        EXPECT_EQ(tiny * scale, std::ldexp(1.0f, -130)) << "IEEE default: gradual underflow";
+    }
+    enable_flush_to_zero();
+    EXPECT_TRUE(flush_to_zero_enabled());
+    EXPECT_EQ(tiny * scale, 0.0f) << "FTZ: a subnormal result is 0";
+    EXPECT_EQ(subnormal * 2.0f, 0.0f) << "DAZ: a subnormal input reads as 0";
+#ifdef _OPENMP
+    int threads_with_ftz = 0;
+#pragma omp parallel num_threads(gemm_threads()) reduction(+ : threads_with_ftz)
+    threads_with_ftz += flush_to_zero_enabled() ? 1 : 0;
+    EXPECT_EQ(threads_with_ftz, gemm_threads()) << "every thread of the GEMM's pool";
+#endif
 }
 
 TEST(Gemm, ReferenceOnHandValues) {

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-namespace nnlab::detail {
+namespace nnlab::detail::avx2 {
 
 // Lanes 0..n−1 of an 8-lane mask set (n clamped to 0..8): for the ragged right edge of C.
 inline __m256i lanes_below(int n) {
@@ -14,4 +14,4 @@ inline __m256i lanes_below(int n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(std::clamp(n, 0, 8)), index);
 }
 
-}  // namespace nnlab::detail
+}  // namespace nnlab::detail::avx2

@@ -1,8 +1,13 @@
 // microkernels.cpp — the AVX2+FMA backend's micro-kernel: a 6×16 tile of C in 12 ymm registers
 // (and narrower tiles for the ragged bottom edge of C). The backend's other parts:
-// avx2/pack.cpp (packing, transposes) and avx2/skinny.cpp (N or K = 10).
+// avx2/pack.cpp (packing, transposes) and avx2/skinny.cpp (N or K ≤ 12).
 //
-// Compiled alone with -mavx2 -mfma; gemm.cpp calls it only after checking the CPU
+// Why 6×16: 12 of AVX2's 16 ymm registers hold accumulators (6 rows × 2 vectors of 8),
+// 2 hold the B row and 1 the broadcast A element; per k, 2 loads of B and 6 broadcasts feed
+// 12 FMAs — few enough loads that the two FMA units, not the load ports, set the pace, and
+// 12 independent chains cover the FMA latency (4 cycles × 2 units = 8 in flight).
+//
+// Compiled alone with -mavx2 -mfma; dispatch.cpp picks it only after checking the CPU
 // (__builtin_cpu_supports), so the rest of the library still runs on any x86-64.
 //
 // Per k: load one row of the B panel (2 × 8 floats), broadcast each of the 6 A values of
@@ -12,7 +17,7 @@
 #include "gemm/avx2/lanes.hpp"
 #include "gemm/backend.hpp"
 
-namespace nnlab::detail {
+namespace nnlab::detail::avx2 {
 
 namespace {
 
@@ -120,8 +125,8 @@ void kernel_6x16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
     store_row(c + 5 * ld, c50, c51, alpha8, beta, n);
 }
 
-// A tile of R < MR rows × 16: the bottom edge of C — in the transposed dW of the second
-// layer (C is 10 rows there: 6 + 4) a third of the work. Computing only the R real rows
+// A tile of R < MR rows × 16: the bottom edge of C — in a transposed skinny product (Cᵀ
+// with N = 10 rows: 6 + 4) a third of the work. Computing only the R real rows
 // spares the FMAs the 6-row kernel would spend on copies of the last row. R is a template
 // argument and every loop over r is unrolled, so the 2R accumulators stay in registers
 // (one loop left rolled made GCC keep a copy of them on the stack, updated at every k).
@@ -156,7 +161,7 @@ void kernel_rx16(int kc, const float* a, int a_rs, int a_ks, const float* b, int
 
 }  // namespace
 
-void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,
+void micro_kernel(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,
                        int c_cs, float alpha, float beta, int m, int n) {
     if (m < MR) {  // a ragged bottom tile: only its m rows
         switch (m) {
@@ -173,7 +178,17 @@ void micro_kernel_avx2(int kc, const float* a, int a_rs, int a_ks, const float* 
         kernel_6x16<false>(kc, a, a_rs, a_ks, b, b_ks, c, c_rs, c_cs, alpha, beta, n);
 }
 
-const Backend kAvx2Backend{"avx2",         micro_kernel_avx2, pack_a_avx2, pack_b_avx2,
-                           transpose_avx2, small_k_avx2,      small_n_avx2};
+}  // namespace nnlab::detail::avx2
+
+namespace nnlab::detail {
+
+// KC = 256: a kc×NR panel of B is 256·16·4 B = 16 KiB — half of a 32 KiB L1, so it stays
+//           there while the MR×kc panels of A (6 KiB each) stream past it.
+// MC = 144: the packed A block is 144·256·4 B = 144 KiB, well inside a 1 MiB L2 with room for C.
+// NC = 4080: the packed B block is 256·4080·4 B ≈ 4 MiB, a share of L3.
+// They are the values BLIS uses for sgemm on Zen; on Intel cores since Haswell they are sane too.
+const Backend kAvx2Backend{"avx2",          avx2::MR,         avx2::NR,       256,
+                           144,             4080,             avx2::micro_kernel, avx2::pack_a,
+                           avx2::pack_b,    avx2::transpose,  avx2::skinny_k, avx2::skinny_n};
 
 }  // namespace nnlab::detail

@@ -1,5 +1,5 @@
 // pack.cpp — the AVX2 backend's packing: copying blocks of A and B into the order
-// the micro-kernel reads them, and transposing a matrix for the layer-2 routines — 8×8
+// the micro-kernel reads them, and transposing a matrix for the skinny routines — 8×8
 // blocks at a time through registers instead of one float at a time.
 // Compiled with -mavx2 -mfma, like every avx2/*.cpp.
 #include <immintrin.h>
@@ -7,39 +7,20 @@
 #include <algorithm>
 
 #include "gemm/avx2/lanes.hpp"
+#include "gemm/avx2/transpose_8x8.hpp"
 #include "gemm/backend.hpp"
 
-namespace nnlab::detail {
+namespace nnlab::detail::avx2 {
 
-namespace {
+// Ragged corners fall back on the portable routines, which pack the same 6×16 block.
+static_assert(MR == portable::MR && NR == portable::NR);
 
-// Rows in, columns out: r[i] holds row i of an 8×8 block; afterwards r[j] holds column j.
-// Three rounds of shuffles, each interleaving pairs at twice the previous width.
-inline void transpose_8x8(__m256 r[8]) {
-    __m256 t[8], s[8];
-    for (int i = 0; i < 8; i += 2) {
-        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);      // a0 b0 a1 b1 | a4 b4 a5 b5
-        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);  // a2 b2 a3 b3 | a6 b6 a7 b7
-    }
-    for (int i = 0; i < 8; i += 4) {
-        s[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);      // a0 b0 c0 d0 | a4 b4 c4 d4
-        s[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);  // a1 b1 c1 d1 | …
-        s[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-        s[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int j = 0; j < 4; ++j) {
-        r[j] = _mm256_permute2f128_ps(s[j], s[j + 4], 0x20);      // low halves: columns 0–3
-        r[j + 4] = _mm256_permute2f128_ps(s[j], s[j + 4], 0x31);  // high halves: columns 4–7
-    }
-}
-
-}  // namespace
 
 // out[k·MR + r] = a(r, k). Rows of A contiguous in k (a_ks = 1): 8 k at a time, the 6 rows
 // (and 2 zero rows) transposed in registers, each column stored whole — its 2 extra floats
 // land on the next k's slot and are overwritten by it (or past the panel: see PackA).
 // Aᵀ stored (a_rs = 1): the 6 values of one k are neighbours — one masked load per k.
-void pack_a_avx2(const float* a, int a_rs, int a_ks, int rows, int kc, float* out) {
+void pack_a(const float* a, int a_rs, int a_ks, int rows, int kc, float* out) {
     if (a_rs == 1) {
         const __m256i valid = lanes_below(rows);
         for (int k = 0; k < kc; ++k) _mm256_storeu_ps(out + k * MR, _mm256_maskload_ps(a + static_cast<long>(k) * a_ks, valid));
@@ -62,7 +43,7 @@ void pack_a_avx2(const float* a, int a_rs, int a_ks, int rows, int kc, float* ou
 // of kc rows, a cache miss per row when the rows are far apart).
 // Bᵀ stored (b_ks = 1): column j of a panel is contiguous in k, so 8×8 blocks are
 // transposed in registers.
-void pack_b_avx2(const float* b, int b_ks, int b_js, int cols, int kc, float* out) {
+void pack_b(const float* b, int b_ks, int b_js, int cols, int kc, float* out) {
     const int panels = (cols + NR - 1) / NR;
     if (b_js == 1) {
         const int full = cols / NR;
@@ -103,7 +84,7 @@ void pack_b_avx2(const float* b, int b_ks, int b_js, int cols, int kc, float* ou
 // out(j, i) = x(i, j), 8×8 blocks through registers. The last block of each row and column
 // starts 8 back from the edge, overlapping its neighbour (it rewrites the same values),
 // so no edge is left to a scalar loop unless the whole block is narrower than 8.
-void transpose_avx2(const float* x, int ldx, int rows, int cols, float* out, int ldo) {
+void transpose(const float* x, int ldx, int rows, int cols, float* out, int ldo) {
     if (rows < 8 || cols < 8) return transpose_portable(x, ldx, rows, cols, out, ldo);
     for (int i0 = 0; i0 < rows; i0 += 8) {
         const int i = std::min(i0, rows - 8);
@@ -117,4 +98,4 @@ void transpose_avx2(const float* x, int ldx, int rows, int cols, float* out, int
     }
 }
 
-}  // namespace nnlab::detail
+}  // namespace nnlab::detail::avx2

@@ -1,6 +1,6 @@
-// skinny.cpp — the AVX2 backend's routines for the products a 6×16 tile fits
-// badly: the trainer's second layer, 10 classes wide (see gemm/backend.hpp). Small K: a few
-// rows of A against streams of B. Small N: dot products along k.
+// skinny.cpp — the AVX2 backend's routines for the products a 6×16 tile fits badly: N or
+// K ≤ 12, e.g. a network's output layer, 10 classes wide (see gemm/backend.hpp). Skinny K:
+// a few rows of A against streams of B. Skinny N: dot products along k.
 // Compiled with -mavx2 -mfma, like every avx2/*.cpp.
 #include <immintrin.h>
 
@@ -9,7 +9,7 @@
 #include "gemm/avx2/lanes.hpp"
 #include "gemm/backend.hpp"
 
-namespace nnlab::detail {
+namespace nnlab::detail::avx2 {
 
 namespace {
 
@@ -31,14 +31,14 @@ inline void store_8_masked(float* c, __m256 acc, float alpha, float beta, __m256
 
 }  // namespace
 
-// Small K: rows i … i+2 of C are Σ_k a(i, k)·(row k of B), 32 columns at a time.
+// Skinny K: rows i … i+2 of C are Σ_k a(i, k)·(row k of B), 32 columns at a time.
 // Each load of B feeds three FMAs (one per row) — at one FMA per load, the load ports, not
 // the FMA units, would set the pace. 3 rows × 4 groups of 8 columns make 12 accumulators,
 // each a chain of K FMAs: an FMA waits ~4 cycles for the one before it in its chain and two
 // start every cycle, so at K = 10 fewer chains would leave the FMA units waiting between
 // one block of columns and the next. 12 accumulators + 3 broadcasts + 1 row of B fill all
 // 16 ymm registers.
-void small_k_avx2(int m, int n, int K, const float* a, int a_rs, int a_ks, const float* b, int ldb, float alpha,
+void skinny_k(int m, int n, int K, const float* a, int a_rs, int a_ks, const float* b, int ldb, float alpha,
                   float beta, float* c, int ldc) {
     constexpr int R = 3, G = 4;
     for (int i = 0; i < m; i += R) {
@@ -175,9 +175,9 @@ void dot_tile_2x5(int K, const float* const a_row[2], const float* const w[5], f
 
 }  // namespace
 
-// Small N: tiles of 2 rows × 5 columns (10 accumulators; N = 10 is two tiles wide, no lane
+// Skinny N: tiles of 2 rows × 5 columns (10 accumulators; N = 10 is two tiles wide, no lane
 // idle). The rows of A and all of op(B)ᵀ stay in L1 while a row pair is done.
-void small_n_avx2(int m, int n, int K, const float* a, int lda, const float* bt, int ldbt, float alpha, float beta,
+void skinny_n(int m, int n, int K, const float* a, int lda, const float* bt, int ldbt, float alpha, float beta,
                   float* c, int ldc) {
     for (int i = 0; i < m; i += 2) {
         const int rows = std::min(2, m - i);
@@ -190,4 +190,4 @@ void small_n_avx2(int m, int n, int K, const float* a, int lda, const float* bt,
     }
 }
 
-}  // namespace nnlab::detail
+}  // namespace nnlab::detail::avx2

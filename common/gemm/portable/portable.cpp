@@ -7,6 +7,9 @@
 
 namespace nnlab::detail {
 
+using portable::MR;
+using portable::NR;
+
 namespace {
 
 void micro_kernel_portable(int kc, const float* a, int a_rs, int a_ks, const float* b, int b_ks, float* c, int c_rs,
@@ -57,7 +60,7 @@ void transpose_portable(const float* x, int ldx, int rows, int cols, float* out,
 namespace {
 
 // C(i, j) = α·Σ_k a(i, k)·b(k, j) + β·C(i, j), each row of C built up k by k.
-void small_k_portable(int m, int n, int K, const float* a, int a_rs, int a_ks, const float* b, int ldb, float alpha,
+void skinny_k_portable(int m, int n, int K, const float* a, int a_rs, int a_ks, const float* b, int ldb, float alpha,
                       float beta, float* c, int ldc) {
     float acc[NR];
     for (int i = 0; i < m; ++i) {
@@ -77,7 +80,7 @@ void small_k_portable(int m, int n, int K, const float* a, int a_rs, int a_ks, c
 }
 
 // C(i, j) = α·(row i of a)·(row j of bt) + β·C(i, j)
-void small_n_portable(int m, int n, int K, const float* a, int lda, const float* bt, int ldbt, float alpha, float beta,
+void skinny_n_portable(int m, int n, int K, const float* a, int lda, const float* bt, int ldbt, float alpha, float beta,
                       float* c, int ldc) {
     for (int i = 0; i < m; ++i)
         for (int j = 0; j < n; ++j) {
@@ -92,7 +95,9 @@ void small_n_portable(int m, int n, int K, const float* a, int lda, const float*
 
 }  // namespace
 
-const Backend kPortableBackend{"portable",          micro_kernel_portable, pack_a_portable, pack_b_portable,
-                               transpose_portable, small_k_portable,      small_n_portable};
+// The same 6×16 block and cache blocks as the AVX2 backend (avx2/microkernels.cpp says why):
+// compilers vectorize the j loop for 4, 8 or 16 lanes, and 16 suits all three.
+const Backend kPortableBackend{"portable", MR, NR, 256, 144, 4080, micro_kernel_portable, pack_a_portable,
+                               pack_b_portable, transpose_portable, skinny_k_portable, skinny_n_portable};
 
 }  // namespace nnlab::detail
