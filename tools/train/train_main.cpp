@@ -9,12 +9,16 @@
 // diverging loss, an existing or unwritable run folder, a failed write); 2 a bad flag.
 #include <iostream>
 
+#include "gemm/float_env.hpp"
+#include "gemm/gemm.hpp"
 #include "train/options.hpp"
 #include "train/trainer.hpp"
 
 int main(int argc, char** argv) {
     nnlab::Options options;
     if (const auto code = nnlab::parse_options(argc, argv, options)) return *code;
+    if (options.threads > 0) nnlab::set_gemm_threads(options.threads);
+    nnlab::enable_flush_to_zero();  // on each of those threads: subnormals stall training (gemm/float_env.hpp)
     try {
         return nnlab::train(options);
     } catch (const std::exception& e) {
