@@ -1,214 +1,259 @@
-// nnlab-grade — runs every lab's graded tests and prints the score table.
+// nnlab-grade — grades the labs: every test in its own process, the points from the
+// instructor's table, the score table, the records, Gradescope's results.json.
 //
-//   nnlab-grade                     the table, the total and the next lab to work on
-//   nnlab-grade --json results.json also write Gradescope's autograder results format
-//   nnlab-grade --require-full      exit 1 unless every lab has full marks (CI)
+//   nnlab-grade                         this build's labs: the table, the total, the next lab
+//   nnlab-grade --lab lab02 --verbose   one lab, a line per test (Expected / Actual kept)
+//   nnlab-grade --records r.json --json results.json --require-full
+//   nnlab-grade --submission DIR|ZIP --build-dir B          a student's hand-in
+//   nnlab-grade --submissions DIR --csv grades.csv --build-dir B   a class
 //
-// Each lab's test program describes its points (--nnlab-describe) and reports its results
-// (--nnlab-results=FILE); a lab whose program crashes or hangs still gets a row.
+// Exit status: 0 graded (1 with --require-full when points are missing), 2 bad usage or
+// manifest, 3 a result file could not be written, 130 interrupted (Ctrl-C).
 #include <CLI/CLI.hpp>
-
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iomanip>
-#include <iostream>
-#include <map>
-#include <sstream>
-#include <string>
-#include <vector>
 
 #include <unistd.h>
 
-#include "core/json_escape.hpp"
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "grade.hpp"
+#include "grading/record.hpp"
+#include "manifest.hpp"
+#include "report.hpp"
+#include "submission.hpp"
 
 namespace fs = std::filesystem;
-using nnlab::json_escape;
+using namespace nnlab::grade;
 
 namespace {
 
-struct TestRow {
-    std::string name, status = "FAIL", message;
-    int score = 0, max = 0;
+struct Options {
+    fs::path manifest = NNLAB_DEFAULT_MANIFEST, bin, records, json, csv, submission, submissions, build_dir;
+    fs::path source = NNLAB_SOURCE_DIR;
+    std::vector<std::string> labs;
+    bool require_full = false, verbose = false;
+    int jobs = 2;
+    Limits limits;
 };
 
-struct LabResult {
-    std::string id, title, program;
-    int total = 0;
-    std::vector<TestRow> tests;
-    std::string problem;  // the program crashed, hung or could not run
-    int score() const {
-        int s = 0;
-        for (const auto& t : tests) s += t.score;
-        return s;
-    }
-    int failing() const {
-        int n = 0;
-        for (const auto& t : tests) n += t.status == "FAIL";
-        return n;
-    }
-    int skipped() const {
-        int n = 0;
-        for (const auto& t : tests) n += t.status == "SKIP";
-        return n;
-    }
-};
-
-std::vector<std::string> split_tabs(const std::string& line) {
-    std::vector<std::string> parts;
-    std::stringstream in(line);
-    std::string part;
-    while (std::getline(in, part, '\t')) parts.push_back(part);
-    return parts;
+fs::path own_folder() {
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::current_path() : self.parent_path();
 }
 
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
+// Writes every requested result file; false (with the error printed) when one fails.
+bool write_outputs(const Options& o, const std::vector<LabResult>& labs, double seconds, const std::string& build_log) {
+    try {
+        if (!o.records.empty()) write_file_atomically(o.records, records_json(labs));
+        if (!o.json.empty()) write_file_atomically(o.json, gradescope_json(labs, seconds, summary_text(labs) + build_log));
+    } catch (const std::exception& e) {
+        std::cerr << "nnlab-grade: error: " << e.what() << "\n";
+        return false;
+    }
+    return true;
 }
 
-// Runs a lab's test program twice: once to learn its points, once to grade.
-LabResult grade_lab(const std::string& program, const fs::path& scratch) {
-    LabResult lab;
-    lab.program = program;
-    const fs::path describe = scratch / "describe.tsv", results = scratch / "results.tsv";
-    fs::remove(results);
-    if (std::system((shell_quote(program) + " --nnlab-describe > " + shell_quote(describe) + " 2>/dev/null").c_str()) != 0) {
-        lab.problem = "could not run " + program + " (build it first)";
-        return lab;
+void print_next(const std::vector<LabResult>& labs, bool partial) {
+    for (const auto& lab : labs)
+        if (lab.score() < lab.spec->points) {
+            std::cout << "\nNext: " << lab.spec->id << " (" << lab.spec->title << "). See " << lab.spec->id
+                      << "'s README, then: ctest --preset " << NNLAB_TEST_PRESET << " -L " << lab.spec->id
+                      << " --output-on-failure\n\n";
+            return;
+        }
+    if (partial) std::cout << "\nThese labs are complete.\n\n";
+    else
+        std::cout << "\nEvery lab is complete. Train your network: cmake --build --preset " << NNLAB_TEST_PRESET
+                  << " --target train\n\n";
+}
+
+std::set<std::string> selected(const Options& o, const Manifest& m) {
+    std::set<std::string> labs;
+    for (const auto& id : o.labs) {
+        if (m.find(id) == nullptr) throw std::runtime_error("--lab " + id + ": no such lab in " + m.file.string());
+        labs.insert(id);
     }
-    std::map<std::string, std::size_t> row_of;
-    std::ifstream in(describe);
-    for (std::string line; std::getline(in, line);) {
-        auto f = split_tabs(line);
-        if (f.size() == 4 && f[0] == "lab") {
-            lab.id = f[1];
-            lab.title = f[2];
-            lab.total = std::stoi(f[3]);
-        } else if (f.size() == 3 && f[0] == "test") {
-            row_of[f[1]] = lab.tests.size();
-            lab.tests.push_back({f[1], "FAIL", "did not run (the test program stopped before it)", 0, std::stoi(f[2])});
+    return labs;
+}
+
+// Grades one submission (folder or zip) with `tree`; the lab problems are compile errors
+// or missing files.
+std::vector<LabResult> grade_submission(const Options& o, const Manifest& m, BuildTree& tree, const fs::path& path,
+                                        const fs::path& scratch, const GradeRequest& base) {
+    fs::path root = path;
+    std::map<std::string, std::string> unpack_problem;
+    if (fs::is_regular_file(path)) {
+        root = scratch / "unpacked";
+        fs::remove_all(root);
+        try {
+            unpack_zip(path, root);
+        } catch (const std::exception& e) {
+            for (const auto& lab : m.labs) unpack_problem[lab.id] = e.what();
+            fs::create_directories(root);
         }
     }
-    // A generous limit: a student's infinite loop must not hang grading.
-    const std::string run = "timeout 600 " + shell_quote(program) + " --nnlab-quiet --nnlab-results=" +
-                            shell_quote(results) + " > /dev/null 2>&1";
-    const int status = std::system(run.c_str());
-    std::ifstream res(results);
-    for (std::string line; std::getline(res, line);) {
-        auto f = split_tabs(line);
-        if (f.size() < 4 || !row_of.count(f[0])) continue;
-        TestRow& row = lab.tests[row_of[f[0]]];
-        row.score = std::stoi(f[1]);
-        row.status = f[3];
-        row.message = f.size() > 4 ? f[4] : "";
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 124) lab.problem = "timed out after 600 s (an endless loop?)";
-    else if (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) > 1))
-        lab.problem = "the test program crashed (status " + std::to_string(status) + "): run its tests with ctest to see where";
-    return lab;
+    GradeRequest request = base;
+    request.lab_problems = unpack_problem.empty() ? tree.build(m, locate_files(m, root), base.labs) : unpack_problem;
+    request.bin_dir = tree.bin_dir();
+    (void)o;
+    return grade_labs(request);
 }
 
-// Gradescope autograder results: {"score": …, "tests": [{"name", "score", "max_score", "output"}]}
-void write_json(const std::vector<LabResult>& labs, const std::string& path) {
-    std::ofstream out(path);
-    if (!out) throw std::runtime_error("cannot write " + path);
-    int total = 0;
-    for (const auto& lab : labs) total += lab.score();
-    out << "{\n  \"score\": " << total << ",\n  \"tests\": [";
-    bool first = true;
-    for (const auto& lab : labs) {
-        for (const auto& t : lab.tests) {
-            out << (first ? "\n" : ",\n") << "    {\"name\": \"" << json_escape(lab.id + " · " + t.name)
-                << "\", \"score\": " << t.score << ", \"max_score\": " << t.max << ", \"output\": \""
-                << json_escape(t.status + (t.message.empty() ? "" : ": " + t.message)) << "\"}";
-            first = false;
+int run_batch(const Options& o, const Manifest& m, const GradeRequest& base) {
+    std::vector<fs::path> students;
+    for (const auto& entry : fs::directory_iterator(o.submissions))
+        if (entry.is_directory() || entry.path().extension() == ".zip") students.push_back(entry.path());
+    std::sort(students.begin(), students.end());
+    const int workers = std::max(1, std::min<int>(o.jobs, static_cast<int>(students.size())));
+    std::vector<std::unique_ptr<BuildTree>> trees;
+    for (int w = 0; w < workers; ++w) {
+        trees.push_back(std::make_unique<BuildTree>(o.source, o.build_dir / ("worker" + std::to_string(w)), NNLAB_CMAKE_COMMAND, 1));
+        std::string log;
+        std::cout << "preparing build tree " << w + 1 << " of " << workers << "…" << std::endl;
+        if (!trees.back()->prepare(m, log)) {
+            std::cerr << "nnlab-grade: error: the grading build does not build:\n" << log << "\n";
+            return 2;
         }
     }
-    out << "\n  ]\n}\n";
-}
+    std::vector<std::vector<LabResult>> results(students.size());
+    std::mutex print;
+    std::size_t next = 0;
+    auto work = [&](int w) {
+        for (;;) {
+            std::size_t i;
+            {
+                std::lock_guard lock(print);
+                if (next >= students.size() || interrupted) return;
+                i = next++;
+            }
+            results[i] = grade_submission(o, m, *trees[w], students[i], o.build_dir / ("worker" + std::to_string(w)), base);
+            std::lock_guard lock(print);
+            std::cout << "  " << students[i].filename().string() << "  " << total_score(results[i]) << "/"
+                      << total_max(results[i]) << std::endl;
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w) threads.emplace_back(work, w);
+    for (auto& t : threads) t.join();
+    if (interrupted) return 130;
 
-// Why a lab is not done, in a few words: the earliest unfinished lab it depends on, if that is the cause.
-std::string lab_note(const LabResult& lab) {
-    if (!lab.problem.empty()) return lab.problem;
-    if (lab.failing() == 0 && lab.skipped() > 0) {
-        for (const auto& t : lab.tests)
-            if (t.status == "SKIP") return std::to_string(lab.skipped()) + " skipped: " + t.message;
+    std::string csv = "student";
+    for (const auto& lab : m.labs) csv += "," + lab.id;
+    csv += ",total,status\n";
+    for (std::size_t i = 0; i < students.size(); ++i) {
+        std::string status;
+        for (const auto& lab : results[i])
+            if (!lab.problem.empty()) status += (status.empty() ? "" : "; ") + lab.spec->id + " " + lab.problem.substr(0, lab.problem.find('\n'));
+        std::string name = students[i].filename().string();
+        if (students[i].extension() == ".zip") name = students[i].stem().string();
+        csv += csv_field(nnlab::grading::valid_utf8(name));
+        for (const auto& lab : m.labs) {
+            auto it = std::find_if(results[i].begin(), results[i].end(), [&](const LabResult& r) { return r.spec->id == lab.id; });
+            csv += "," + (it == results[i].end() ? std::string() : std::to_string(it->score()));
+        }
+        csv += "," + std::to_string(total_score(results[i])) + "," + csv_field(status.empty() ? "ok" : status) + "\n";
     }
-    if (lab.failing() == 0) return "done";
-    // The earliest lab that a failure blames ("complete lab02 first: …"), if any.
-    std::string earliest;
-    for (const auto& t : lab.tests) {
-        const auto at = t.message.find("complete lab");
-        if (at == std::string::npos) continue;
-        const std::string blamed = t.message.substr(at, std::string("complete lab00 first").size());
-        if (earliest.empty() || blamed < earliest) earliest = blamed;
+    try {
+        write_file_atomically(o.csv, csv);
+    } catch (const std::exception& e) {
+        std::cerr << "nnlab-grade: error: " << e.what() << "\n";
+        return 3;
     }
-    if (!earliest.empty()) return earliest;
-    return std::to_string(lab.failing()) + " of " + std::to_string(lab.tests.size()) + " tests failing";
+    std::cout << "Wrote " << o.csv.string() << " (" << students.size() << " submissions)\n";
+    return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"nnlab-grade: run every lab's graded tests and print the score table"};
-    std::string json_path, labs_file = NNLAB_GRADE_LABS_FILE;
-    bool require_full = false, verbose = false;
-    app.add_option("--json", json_path, "also write Gradescope's results.json format to this file");
-    app.add_option("--labs", labs_file, "the list of lab test programs (written by the build)")->check(CLI::ExistingFile);
-    app.add_flag("--require-full", require_full, "exit 1 unless every lab has full marks");
-    app.add_flag("-v,--verbose", verbose, "list every failing test with its message");
+    CLI::App app{"nnlab-grade: grade the labs — each test in its own process, the points from the instructor's table"};
+    Options o;
+    app.add_option("--manifest", o.manifest, "the lab manifest (labs.json)")->capture_default_str();
+    app.add_option("--bin", o.bin, "where the lab test programs are (default: beside nnlab-grade)");
+    app.add_option("--lab", o.labs, "grade only this lab (repeatable); the total is then partial");
+    app.add_flag("-v,--verbose", o.verbose, "print a line per test as it finishes, with its message");
+    app.add_option("--records", o.records, "write every test's record as a JSON array to this file");
+    app.add_option("--json", o.json, "write Gradescope's results.json to this file");
+    app.add_flag("--require-full", o.require_full, "exit 1 unless every graded lab has full marks");
+    app.add_option("--timeout", o.limits.timeout_s, "seconds each test may run")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--grace", o.limits.grace_s, "seconds between SIGTERM and SIGKILL")->capture_default_str()->check(CLI::NonNegativeNumber);
+    auto* single = app.add_option("--submission", o.submission, "grade a hand-in (a folder or a .zip)")->check(CLI::ExistingPath);
+    auto* batch = app.add_option("--submissions", o.submissions, "grade every folder or .zip in this folder")->check(CLI::ExistingDirectory);
+    auto* csv = app.add_option("--csv", o.csv, "the gradebook to write (with --submissions)");
+    app.add_option("--build-dir", o.build_dir, "the grading build tree, reused between runs (with --submission[s])");
+    app.add_option("--source", o.source, "the instructor's project the submissions are built with")->capture_default_str();
+    app.add_option("--jobs", o.jobs, "submissions graded at a time (--submissions)")->capture_default_str()->check(CLI::Range(1, 16));
+    single->excludes(batch);
+    batch->needs(csv);
+    csv->needs(batch);
     CLI11_PARSE(app, argc, argv);
 
-    std::vector<std::string> programs;
-    std::ifstream list(labs_file);
-    for (std::string line; std::getline(list, line);)
-        if (!line.empty()) programs.push_back(line);
-    if (programs.empty()) {
-        std::cerr << "nnlab-grade: error: no lab test programs listed in " << labs_file << "\n";
+    install_interrupt_handler();
+    Manifest manifest;
+    std::set<std::string> labs;
+    try {
+        manifest = read_manifest(o.manifest);
+        labs = selected(o, manifest);
+    } catch (const std::exception& e) {
+        std::cerr << "nnlab-grade: error: " << e.what() << "\n";
         return 2;
     }
+    const bool partial = !labs.empty() && labs.size() < manifest.labs.size();
+    const auto start = std::chrono::steady_clock::now();
+    std::mutex print;
+    GradeRequest request;
+    request.manifest = &manifest;
+    request.labs = labs;
+    request.limits = o.limits;
+    request.bin_dir = o.bin.empty() ? own_folder() : o.bin;
+    if (o.verbose)
+        request.on_test = [&](const TestResult& t) {
+            std::lock_guard lock(print);
+            print_test_line(std::cout, t);
+        };
 
-    char scratch_template[] = "/tmp/nnlab-grade-XXXXXX";
-    if (mkdtemp(scratch_template) == nullptr) {
-        std::cerr << "nnlab-grade: error: cannot make a temporary folder\n";
+    if ((!o.submission.empty() || !o.submissions.empty()) && o.build_dir.empty()) {
+        std::cerr << "nnlab-grade: error: --submission and --submissions need --build-dir (a folder for the grading build)\n";
         return 2;
     }
-    const fs::path scratch = scratch_template;
-
-    std::vector<LabResult> labs;
-    for (const auto& program : programs) labs.push_back(grade_lab(program, scratch));
-    fs::remove_all(scratch);
-
-    std::cout << "\nnnlab grade · " << NNLAB_EDITION_NAME << " edition (" << NNLAB_EDITION_DIR << ")\n\n";
-    int total = 0, possible = 0;
-    const LabResult* next = nullptr;
-    for (const auto& lab : labs) {
-        std::cout << "  " << std::left << std::setw(7) << lab.id << std::setw(24) << lab.title << std::right
-                  << std::setw(4) << lab.score() << "/" << std::left << std::setw(5) << lab.total << " " << lab_note(lab)
-                  << "\n";
-        if (verbose)
-            for (const auto& t : lab.tests)
-                if (t.status != "PASS") std::cout << "          " << t.status << " " << t.name << ": " << t.message << "\n";
-        total += lab.score();
-        possible += lab.total;
-        if (next == nullptr && lab.score() < lab.total) next = &lab;
+    if (!o.submissions.empty()) {
+        request.on_test = nullptr;
+        const int status = run_batch(o, manifest, request);
+        return status;
     }
-    std::cout << "  " << std::string(46, '-') << "\n  " << std::left << std::setw(31) << "total" << std::right
-              << std::setw(4) << total << "/" << possible << "\n\n";
-    if (next != nullptr)
-        std::cout << "Next: " << next->id << " (" << next->title << "). See " << next->id
-                  << "'s README, then: ctest --preset " << NNLAB_TEST_PRESET << " -L " << next->id
-                  << " --output-on-failure\n\n";
-    else
-        std::cout << "Every lab is complete. Train your network: cmake --build --preset " << NNLAB_TEST_PRESET
-                  << " --target train\n\n";
 
-    if (!json_path.empty()) {
-        write_json(labs, json_path);
-        std::cout << "Wrote " << json_path << "\n";
+    std::vector<LabResult> results;
+    std::string header = std::string(NNLAB_EDITION_NAME) + " edition (" + NNLAB_EDITION_DIR + ")";
+    if (!o.submission.empty()) {
+        BuildTree tree(o.source, o.build_dir, NNLAB_CMAKE_COMMAND, 2);
+        std::string log;
+        std::cout << "nnlab grade · preparing the grading build in " << o.build_dir.string() << std::endl;
+        if (!tree.prepare(manifest, log)) {
+            std::cerr << "nnlab-grade: error: the grading build does not build:\n" << log << "\n";
+            return 2;
+        }
+        results = grade_submission(o, manifest, tree, fs::absolute(o.submission), o.build_dir, request);
+        header = "submission " + o.submission.string();
+    } else {
+        results = grade_labs(request);
     }
-    return require_full && total < possible ? 1 : 0;
+    if (interrupted) {
+        std::cerr << "\nnnlab-grade: interrupted\n";
+        return 130;
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    std::cout << "\nnnlab grade · " << header << "\n\n";
+    print_table(std::cout, results, partial, manifest.total());
+    for (const auto& lab : results)
+        if (lab.problem.find('\n') != std::string::npos) std::cout << "\n" << lab.spec->id << " " << lab.problem << "\n";
+    if (o.submission.empty()) print_next(results, partial);
+    if (!write_outputs(o, results, seconds, "")) return 3;
+    if (!o.json.empty()) std::cout << "Wrote " << o.json.string() << "\n";
+    if (!o.records.empty()) std::cout << "Wrote " << o.records.string() << "\n";
+    return o.require_full && total_score(results) < total_max(results) ? 1 : 0;
 }

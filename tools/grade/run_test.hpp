@@ -1,0 +1,44 @@
+// run_test.hpp — runs one graded test in its own process and decides its status.
+//
+// The child is the lab's test program with --gtest_filter=Suite.Name, in its own process
+// group, stdin from /dev/null, its output captured (bounded), its record on a pipe (fd 3)
+// with a fresh random nonce in NNLAB_RECORD_NONCE. A test passes only when the process
+// exits normally with status 0 after writing exactly one well-formed record, with this
+// run's nonce, saying that this very test passed. Past the time limit the group gets
+// SIGTERM, and SIGKILL after the grace period. No shell: posix_spawn with an argv.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace nnlab::grade {
+
+struct Limits {
+    double timeout_s = 120;  // per test
+    double grace_s = 2;      // between SIGTERM and SIGKILL
+};
+
+struct Outcome {
+    // passed, failed, blocked, skipped, todo (from the record), crashed, timeout, interrupted
+    std::string status, blocked_by, message, where;
+};
+
+// Set by the SIGINT/SIGTERM handler: every running child is killed and grading stops.
+extern std::atomic<bool> interrupted;
+void install_interrupt_handler();
+
+Outcome run_test(const std::filesystem::path& program, const std::string& lab, const std::string& test,
+                 const Limits& limits, const std::vector<std::string>& extra_env = {});
+
+// "SIGSEGV" for 11: the name a crash message gives.
+std::string signal_name(int signal);
+
+// Runs argv (no shell) with a time limit, stdout and stderr merged into `output` (bounded
+// to `max_output` bytes); returns the exit status as waitpid gives it, or -1 when it
+// could not start (output says why). Used for the build steps and zip extraction.
+int run_command(const std::vector<std::string>& argv, std::string& output, double timeout_s,
+                std::size_t max_output = 1 << 20, const std::filesystem::path& cwd = {});
+
+}  // namespace nnlab::grade

@@ -1,0 +1,62 @@
+// submission.hpp — grading a student's hand-in with the instructor's headers and tests.
+//
+// From a submission (a folder, or a .zip unpacked safely first) only the files the manifest
+// says a student edits are taken, looked for as <sub>/labs/<folder>/<file>, then
+// <sub>/<folder>/<file>, then a unique <sub>/**/<file>. They are copied over the released
+// stubs in a staging labs/ folder, which a build tree of the instructor's project (student
+// edition, NNLAB_LABS_DIR = the staging folder) compiles: the headers and tests are the
+// instructor's. The tree is configured and built once; per submission only the lab
+// libraries and the test programs are rebuilt, one lab at a time, so a lab that does not
+// compile gets 0 with its first compiler errors while the others are graded (its stub
+// stands in, so labs that depend on it fail as blocked, not as "not built").
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+
+#include "manifest.hpp"
+
+namespace nnlab::grade {
+
+struct Submission {
+    std::map<std::string, std::filesystem::path> files;  // "lab02_linear/linear.cpp" → where it was found
+    std::map<std::string, std::string> missing;           // lab id → "not handed in: labs/…"
+};
+
+// Unpacks `zip` into `into` (which must not exist): no absolute paths, no "..", no links,
+// at most 2000 entries and 64 MiB in all. Throws std::runtime_error saying what was refused.
+void unpack_zip(const std::filesystem::path& zip, const std::filesystem::path& into);
+
+Submission locate_files(const Manifest& manifest, const std::filesystem::path& root);
+
+class BuildTree {
+public:
+    BuildTree(std::filesystem::path source, std::filesystem::path dir, std::string cmake, int jobs);
+
+    // Configures the tree (once) and builds every lab's test program against the stubs.
+    // Returns false with `log` holding the output when that fails.
+    bool prepare(const Manifest& manifest, std::string& log);
+
+    // Stages the submission's files and builds the given labs; returns lab id → problem
+    // ("does not compile:\n<first errors>", "not handed in: …") for the labs scored 0.
+    std::map<std::string, std::string> build(const Manifest& manifest, const Submission& sub,
+                                             const std::set<std::string>& labs);
+
+    std::filesystem::path bin_dir() const { return dir_ / "build" / "bin"; }
+
+private:
+    bool build_target(const std::string& target, std::string& log) const;
+    void stage(const LabSpec& lab, const Submission* sub) const;
+
+    std::filesystem::path source_, dir_;
+    std::string cmake_;
+    int jobs_;
+};
+
+// The first `lines` lines of a build log that say something (make's progress removed),
+// with the staging folder's path shortened to labs/.
+std::string compiler_errors(const std::string& log, const std::string& stage_dir, int lines = 40);
+
+}  // namespace nnlab::grade
