@@ -197,6 +197,7 @@ int run_command(const std::vector<std::string>& argv, std::string& output, doubl
         return -1;
     }
     supervise(child, timeout_s, 2, max_output);
+    output = std::move(child.output);
     if (child.timed_out) output += "\n(stopped after " + std::to_string(static_cast<int>(timeout_s)) + " s)";
     return child.timed_out || child.stopped ? -1 : child.status;
 }
