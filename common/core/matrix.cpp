@@ -84,6 +84,14 @@ float& Matrix::at(int r, int c) {
 
 float Matrix::at(int r, int c) const { return const_cast<Matrix&>(*this).at(r, c); }
 
+void Matrix::out_of_bounds(int r, int c, SourceLocation where) const {
+    const std::string which = r < 0 || r >= rows_ ? "row " + std::to_string(r) : "column " + std::to_string(c);
+    throw std::out_of_range("m(" + std::to_string(r) + ", " + std::to_string(c) + ") is outside a " + shape() +
+                            " matrix (rows 0.." + std::to_string(rows_ - 1) + ", columns 0.." +
+                            std::to_string(cols_ - 1) + "): " + which + " does not exist — check the loop bounds at " +
+                            short_path(where.file) + ":" + std::to_string(where.line));
+}
+
 std::string Matrix::shape() const { return std::to_string(rows_) + "×" + std::to_string(cols_); }
 
 void Matrix::fill(float value) { std::fill(data(), data() + size(), value); }

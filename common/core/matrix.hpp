@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "core/todo.hpp"  // SourceLocation: where a bad index was written
+
 namespace nnlab {
 
 class Matrix {
@@ -35,9 +37,24 @@ public:
     float* row(int r) { return data_.get() + static_cast<std::size_t>(r) * cols_; }
     const float* row(int r) const { return data_.get() + static_cast<std::size_t>(r) * cols_; }
 
-    // Unchecked access, for inner loops.
+    // Element access. The student edition checks every index (nnlab::edition defines
+    // NNLAB_CHECKED_ELEMENTS there): m(2, 3) on a 2×3 matrix throws std::out_of_range naming
+    // the index, the shape and the file:line of the call, so an off-by-one loop bound fails
+    // where it was written instead of reading a neighbour's memory. The instructor edition
+    // leaves inner loops unchecked.
+#ifdef NNLAB_CHECKED_ELEMENTS
+    float& operator()(int r, int c, SourceLocation where = SourceLocation::current()) {
+        if (r < 0 || r >= rows_ || c < 0 || c >= cols_) out_of_bounds(r, c, where);
+        return data_[static_cast<std::size_t>(r) * cols_ + c];
+    }
+    float operator()(int r, int c, SourceLocation where = SourceLocation::current()) const {
+        if (r < 0 || r >= rows_ || c < 0 || c >= cols_) out_of_bounds(r, c, where);
+        return data_[static_cast<std::size_t>(r) * cols_ + c];
+    }
+#else
     float& operator()(int r, int c) { return data_[static_cast<std::size_t>(r) * cols_ + c]; }
     float operator()(int r, int c) const { return data_[static_cast<std::size_t>(r) * cols_ + c]; }
+#endif
 
     // Checked access: throws std::out_of_range naming the index and the shape.
     float& at(int r, int c);
@@ -51,6 +68,10 @@ public:
     // Changes the shape to rows×cols, reusing the storage when it is large enough.
     // The values are unspecified afterwards (buffers reused across training steps).
     void resize(int rows, int cols);
+
+    // Throws std::out_of_range: "m(2, 3) is outside a 2×3 matrix (rows 0..1, columns 0..2)
+    // at labs/lab01_matrix/matrix_ops.cpp:23".
+    [[noreturn]] void out_of_bounds(int r, int c, SourceLocation where) const;
 
 private:
     struct FreeAligned {

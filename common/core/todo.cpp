@@ -6,9 +6,8 @@ namespace nnlab {
 
 namespace {
 std::unique_ptr<NotImplemented> last;
+}  // namespace
 
-// "labs/lab02_linear/linear.cpp" from "/home/ana/nnlab/labs/lab02_linear/linear.cpp":
-// the edition folder, the lab folder and the file are what a student needs to find it.
 std::string short_path(const std::string& path) {
     std::size_t cut = path.size();
     for (int parts = 0; parts < 3; ++parts) {
@@ -18,7 +17,6 @@ std::string short_path(const std::string& path) {
     }
     return path.substr(cut + 1);
 }
-}  // namespace
 
 NotImplemented::NotImplemented(std::string lab, std::string function, std::string where)
     : std::logic_error(lab + " · " + function + " is still a TODO (" + where + ")"),

@@ -5,13 +5,14 @@
 namespace nnlab {
 
 Matrix ReLU::forward(const Matrix& input) {
-    // TODO(lab03): keep a copy of the input in x, then return y with y(i, j) = max(0, x(i, j)).
+    // TODO(lab03): y = max(0, x) element by element.  x: B×N → y: B×N.
+    //              Keep the input in the member x: backward needs it.
     nnlab::todo("lab03", "ReLU::forward");
 }
 
 Matrix ReLU::backward(const Matrix& dy) const {
-    // TODO(lab03): 1. dy must have x's shape: require_shape(dy, x.rows(), x.cols(), "ReLU::backward: dy").
-    //              2. dx(i, j) = dy(i, j) where x(i, j) > 0, and 0 elsewhere (x = 0 included).
+    // TODO(lab03): dx = dy ⊙ 1[x > 0]: dy where the last input was > 0, else 0 (x = 0 too).
+    //              dy: the last input's shape (anything else is a shape error) → dx: the same.
     nnlab::todo("lab03", "ReLU::backward");
 }
 

@@ -20,17 +20,14 @@ Network::Network(int inputs, int hidden, int classes, Rng&& rng) : fc1(inputs, h
 }
 
 Matrix Network::forward(const Matrix& x) {
-    // TODO(lab05): step 1, forward: pass x through fc1, then the ReLU, then fc2, and return
-    //              the logits. Shapes: x B×inputs → B×hidden → B×hidden → B×classes.
-    //              (Each layer's forward keeps the cache its backward will need.)
+    // TODO(lab05): step 1, forward: the logits of x through fc1, the ReLU and fc2.
+    //              x: B×inputs → B×hidden → B×hidden → f: B×classes.
     nnlab::todo("lab05", "Network::forward");
 }
 
 void Network::backward(const Matrix& dlogits) {
-    // TODO(lab05): step 3, backpropagation, from the top layer down (the chain rule):
-    //   1. da = fc2.backward(dlogits)      (B×H; also sets fc2.dW, fc2.db)
-    //   2. dh = relu.backward(da)          (B×H)
-    //   3. fc1.backward(dh, false)         (sets fc1.dW, fc1.db; nothing is below fc1)
+    // TODO(lab05): step 3, backpropagation: from ∂L/∂f (B×classes), every layer's dW and db,
+    //              by the chain rule from the top layer down. Nothing is below fc1.
     nnlab::todo("lab05", "Network::backward");
 }
 
@@ -39,40 +36,36 @@ std::vector<Param> Network::params() {
 }
 
 void sgd_update(Matrix& w, const Matrix& grad, float lr) {
-    // TODO(lab05): require the same shape (require_shape(grad, w.rows(), w.cols(), "sgd_update: grad")),
-    //              then w ← w − η·∇w for every element.
+    // TODO(lab05): w ← w − η·∇w, element by element.  grad: w's shape (else a shape error).
     nnlab::todo("lab05", "sgd_update");
 }
 
 void Sgd::step(const std::vector<Param>& params) {
-    // TODO(lab05): step 4, update: sgd_update(*p.value, *p.grad, lr) for every parameter p.
+    // TODO(lab05): step 4, update: every parameter moves against its gradient, with η = lr.
     nnlab::todo("lab05", "Sgd::step");
 }
 
 float train_step(Network& net, const Matrix& x, const std::vector<int>& labels, Optimizer& optimizer) {
-    // TODO(lab05): the four steps of one SGD step:
-    //   1. forward:         f = net.forward(x)
-    //   2. compute errors:  L = net.loss.forward(f, labels), df = net.loss.backward()
-    //   3. backpropagation: net.backward(df)
-    //   4. update:          optimizer.step(net.params())   — only now, after every gradient is known
-    //   and return L.
+    // TODO(lab05): one SGD step on the batch (x: B×inputs, labels: B): the course's four steps
+    //              (forward, errors, backpropagation, update), the update only once every
+    //              gradient is known. Return the batch's loss from before the update.
     nnlab::todo("lab05", "train_step");
 }
 
 float train_epoch(Network& net, const Dataset& data, int batch, Optimizer& optimizer, Rng& rng,
                   const BatchCallback& on_batch) {
-    // TODO(lab05): 1. order = 0, 1, …, N−1 (iota_indices), shuffled with rng.shuffle.
-    //              2. for start = 0, batch, 2·batch, … < N: n = min(batch, N − start);
-    //                 fill_batch(data, &order[start], n, x, y); loss = train_step(…);
-    //                 add loss·n to a running total (in double); call on_batch(start + n, loss) if set.
-    //              3. return total / N, the mean loss per sample.
+    // TODO(lab05): one pass over all N samples in a random order drawn from rng, in batches of
+    //              `batch` rows (the last one may be smaller: keep it), a train_step each.
+    //              After each batch, if on_batch is set, tell it the samples done so far and the
+    //              batch's loss. Return the mean loss per sample over the epoch (a batch's loss
+    //              is already a mean over its rows); accumulate in double.
     nnlab::todo("lab05", "train_epoch");
 }
 
 Evaluation evaluate(Network& net, const Dataset& data, int batch) {
-    // TODO(lab05): over the data in order, batch by batch (fill_batch with indices start…start+n−1):
-    //   f = net.forward(x); add net.loss.forward(f, y)·n to the loss total, and count the rows
-    //   where argmax_rows(f) (lab01) equals the label. Return {total / N, correct / N}.
+    // TODO(lab05): no training: over all N samples in order, in batches of `batch` rows, the
+    //              mean loss per sample and the share of samples whose predicted class (the
+    //              largest logit) is the label, 0..1.
     nnlab::todo("lab05", "evaluate");
 }
 

@@ -5,12 +5,10 @@
 namespace nnlab {
 
 void Momentum::step(const std::vector<Param>& params) {
-    // TODO(lab06): 1. On the first call (velocity is empty), make one zero matrix per
-    //                 parameter, of its shape: velocity.emplace_back(rows, cols).
-    //              2. For each parameter i and each element:
-    //                 v ← γ·v + η·g,  then  w ← w − v.
-    //                 (Compute η·g as its own product: with γ = 0 the result then equals
-    //                 lab05's SGD bit for bit, which a test checks.)
+    // TODO(lab06): v ← γ·v + η·g, then w ← w − v, element by element, for every parameter
+    //              (velocity[i] belongs to params[i]; on the first call it is empty: each v
+    //              starts as zeros of its parameter's shape). Compute η·g as its own product:
+    //              with γ = 0 the result then equals lab05's SGD bit for bit, which a test checks.
     nnlab::todo("lab06", "Momentum::step");
 }
 

@@ -10,8 +10,8 @@
 namespace nnlab {
 
 Linear::Linear(int in, int out, Rng& rng) {
-    // TODO(lab02): 1. Give W the shape in×out and fill it with he_normal(W, in, rng).
-    //              2. b = 1×out zeros; dW and db zeros of the shapes of W and b.
+    // TODO(lab02): W: in×out, drawn with He initialization (fan-in = in); b: 1×out zeros;
+    //              dW and db: zeros of W's and b's shapes. Sizes ≤ 0: std::invalid_argument.
     // BEGIN SOLUTION
     if (in <= 0 || out <= 0)
         throw std::invalid_argument("Linear: sizes must be positive, got in=" + std::to_string(in) +
@@ -25,10 +25,8 @@ Linear::Linear(int in, int out, Rng& rng) {
 }
 
 Matrix Linear::forward(const Matrix& input) {
-    // TODO(lab02): 1. input must be B×in: require_shape(input, input.rows(), in(), "Linear::forward: x").
-    //              2. Keep a copy of the input in x (backward needs it).
-    //              3. y = x·W with gemm(Trans::No, Trans::No, 1.0f, x, W, 0.0f, y), y: B×out.
-    //              4. Add b to every row of y (lab01's add_row_vector).
+    // TODO(lab02): y = x·W + b.  x: B×in (any B; any other width is a shape error) → y: B×out.
+    //              Keep the input in the member x: backward needs it.
     // BEGIN SOLUTION
     require_shape(input, input.rows(), in(), "Linear::forward: x (B×in)");
     x = input;
@@ -40,11 +38,9 @@ Matrix Linear::forward(const Matrix& input) {
 }
 
 Matrix Linear::backward(const Matrix& dy, bool need_dx) {
-    // TODO(lab02): dy is B×out, with B the batch of the last forward (check it with require_shape).
-    //              1. dW = xᵀ·dy:  gemm(Trans::Yes, Trans::No, 1.0f, x, dy, 0.0f, dW)
-    //              2. db = Σ_rows dy (lab01's column_sums)
-    //              3. if need_dx: return dx = dy·Wᵀ (B×in), with gemm(Trans::No, Trans::Yes, …)
-    //                 else return Matrix() — an empty matrix.
+    // TODO(lab02): dy: B×out, B of the last forward (anything else is a shape error).
+    //              Set dW = xᵀ·dy (in×out) and db = Σ_rows dy (1×out). Return dx = dy·Wᵀ (B×in)
+    //              when need_dx, else an empty Matrix.
     // BEGIN SOLUTION
     require_shape(dy, x.rows(), out(), "Linear::backward: dy (B×out, B of the last forward)");
     gemm(Trans::Yes, Trans::No, 1.0f, x, dy, 0.0f, dW);

@@ -24,10 +24,9 @@ void check_labels(const Matrix& m, const std::vector<int>& labels, const char* w
 }  // namespace
 
 Matrix softmax_rows(const Matrix& f) {
-    // TODO(lab04): for each row i:
-    //   1. m = the largest f(i, j) of the row
-    //   2. e_j = exp(f(i, j) − m), and their sum s
-    //   3. p(i, j) = e_j / s
+    // TODO(lab04): the softmax of each row.  f: B×C → p: B×C,
+    //              p(i, j) = e^(f(i, j) − m_i) / Σ_k e^(f(i, k) − m_i), m_i the largest f(i, ·)
+    //              (subtracting it changes nothing mathematically and keeps e^ from overflowing).
     // BEGIN SOLUTION
     Matrix p(f.rows(), f.cols());
     for (int i = 0; i < f.rows(); ++i) {
@@ -42,9 +41,9 @@ Matrix softmax_rows(const Matrix& f) {
 }
 
 Matrix log_softmax_rows(const Matrix& f) {
-    // TODO(lab04): for each row i, with m the row max:
-    //   log_p(i, j) = f(i, j) − m − log(Σ_k exp(f(i, k) − m))
-    // (never compute log(softmax): for a very unlikely class softmax underflows to 0 and log(0) = −inf.)
+    // TODO(lab04): the log of each row's softmax, computed directly.  f: B×C → log_p: B×C,
+    //              log_p(i, j) = f(i, j) − m_i − log Σ_k e^(f(i, k) − m_i), m_i the row max.
+    //              (Never log(softmax): for a very unlikely class softmax underflows to 0, log 0 = −∞.)
     // BEGIN SOLUTION
     Matrix log_p(f.rows(), f.cols());
     for (int i = 0; i < f.rows(); ++i) {
@@ -60,8 +59,9 @@ Matrix log_softmax_rows(const Matrix& f) {
 }
 
 float nll_loss(const Matrix& log_p, const std::vector<int>& labels) {
-    // TODO(lab04): 1. check_labels(log_p, labels, "nll_loss") — it throws for a bad label.
-    //              2. return (1/B) Σ_i −log_p(i, labels[i]). Sum in double: B can be 60000.
+    // TODO(lab04): L = (1/B) Σ_i −log_p(i, y_i).  log_p: B×C, labels: B values in 0..C−1 — a
+    //              wrong count or label is std::invalid_argument (check_labels above says which).
+    //              Sum in double: B can be 60000.
     // BEGIN SOLUTION
     check_labels(log_p, labels, "nll_loss");
     double sum = 0.0;
@@ -71,9 +71,8 @@ float nll_loss(const Matrix& log_p, const std::vector<int>& labels) {
 }
 
 Matrix cross_entropy_grad(const Matrix& p, const std::vector<int>& labels) {
-    // TODO(lab04): 1. check_labels(p, labels, "cross_entropy_grad").
-    //              2. g = p, then g(i, labels[i]) −= 1 for every row (p − onehot(y)),
-    //              3. and divide everything by B: L is a mean over the batch.
+    // TODO(lab04): ∂L/∂f = (p − onehot(y)) / B.  p: B×C, labels: B (checked as in nll_loss)
+    //              → g: B×C. The 1/B is there because L is a mean over the batch.
     // BEGIN SOLUTION
     check_labels(p, labels, "cross_entropy_grad");
     Matrix g = p;
@@ -87,8 +86,8 @@ Matrix cross_entropy_grad(const Matrix& p, const std::vector<int>& labels) {
 }
 
 float SoftmaxCrossEntropy::forward(const Matrix& f, const std::vector<int>& y) {
-    // TODO(lab04): keep p = softmax_rows(f) and the labels (backward needs both), and
-    //              return nll_loss(log_softmax_rows(f), y).
+    // TODO(lab04): the mean loss L of the logits f (B×C) against the labels y, from the
+    //              functions above. Keep in the members what backward will need.
     // BEGIN SOLUTION
     p = softmax_rows(f);
     labels = y;
@@ -97,7 +96,7 @@ float SoftmaxCrossEntropy::forward(const Matrix& f, const std::vector<int>& y) {
 }
 
 Matrix SoftmaxCrossEntropy::backward() const {
-    // TODO(lab04): return the gradient of the last forward's loss with respect to its logits.
+    // TODO(lab04): ∂L/∂f of the last forward (B×C).
     // BEGIN SOLUTION
     return cross_entropy_grad(p, labels);
     // END SOLUTION

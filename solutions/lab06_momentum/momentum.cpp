@@ -5,12 +5,10 @@
 namespace nnlab {
 
 void Momentum::step(const std::vector<Param>& params) {
-    // TODO(lab06): 1. On the first call (velocity is empty), make one zero matrix per
-    //                 parameter, of its shape: velocity.emplace_back(rows, cols).
-    //              2. For each parameter i and each element:
-    //                 v ← γ·v + η·g,  then  w ← w − v.
-    //                 (Compute η·g as its own product: with γ = 0 the result then equals
-    //                 lab05's SGD bit for bit, which a test checks.)
+    // TODO(lab06): v ← γ·v + η·g, then w ← w − v, element by element, for every parameter
+    //              (velocity[i] belongs to params[i]; on the first call it is empty: each v
+    //              starts as zeros of its parameter's shape). Compute η·g as its own product:
+    //              with γ = 0 the result then equals lab05's SGD bit for bit, which a test checks.
     // BEGIN SOLUTION
     if (velocity.empty())
         for (const Param& p : params) velocity.emplace_back(p.value->rows(), p.value->cols());
@@ -19,10 +17,11 @@ void Momentum::step(const std::vector<Param>& params) {
         const Matrix& g = *params[i].grad;
         Matrix& v = velocity[i];
         require_shape(g, w.rows(), w.cols(), "Momentum::step: gradient of " + params[i].name);
-        for (std::size_t k = 0; k < w.size(); ++k) {
-            v.data()[k] = gamma * v.data()[k] + lr * g.data()[k];
-            w.data()[k] -= v.data()[k];
-        }
+        for (int r = 0; r < w.rows(); ++r)
+            for (int c = 0; c < w.cols(); ++c) {
+                v(r, c) = gamma * v(r, c) + lr * g(r, c);
+                w(r, c) -= v(r, c);
+            }
     }
     // END SOLUTION
 }
