@@ -106,6 +106,11 @@ void fill_batch(const Dataset& data, const int* indices, int n, Matrix& x, std::
     // x = (byte/255 − mean)/stddev = byte·scale + offset, as one multiply-add per pixel
     const float scale = 1.0f / (255.0f * data.scale.stddev);
     const float offset = -data.scale.mean / data.scale.stddev;
+    // Rows are independent: OpenMP's threads (as many as set_gemm_threads asked for) take
+    // a share each — the conversion is ~5% of a training step, serial it would cap what a
+    // second core adds. A batch under kRowsPerThread rows per thread is not worth the fork.
+    constexpr int kRowsPerThread = 16;
+#pragma omp parallel for schedule(static) if (n >= 2 * kRowsPerThread)
     for (int r = 0; r < n; ++r) {
         // The images of a shuffled batch lie anywhere in 47 MB: ask for the next one's cache
         // lines now, so they arrive while this one is converted.

@@ -188,6 +188,10 @@ std::string gemm_dispatch_note() {
 void set_gemm_threads(int threads) {
     if (threads < 1) throw std::invalid_argument("set_gemm_threads: need at least 1 thread, got " + std::to_string(threads));
     g_threads = threads;
+#ifdef _OPENMP
+    // The other OpenMP loops of a training step (fill_batch's conversion) follow the same setting.
+    omp_set_num_threads(threads);
+#endif
 }
 
 int gemm_threads() {

@@ -32,6 +32,7 @@ void gemm_reference(Trans ta, Trans tb, int M, int N, int K, float alpha, const 
 
 // Threads the GEMM may use (default: OpenMP's maximum, i.e. the cores or OMP_NUM_THREADS).
 // Small products run on one thread whatever this says: forking costs more than they take.
+// Sets OpenMP's default thread count too (omp_set_num_threads), which fill_batch follows.
 void set_gemm_threads(int threads);
 int gemm_threads();
 
