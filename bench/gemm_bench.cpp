@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -172,6 +173,19 @@ std::vector<Shape> shapes() {
     return v;
 }
 
+// "AMD EPYC (family 25, model 17)": the CPU, for the report (Linux; "unknown" elsewhere).
+std::string cpu_model() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line, name = "unknown", family, model;
+    auto value = [](const std::string& l) { return l.substr(l.find(':') + 2); };
+    while (std::getline(in, line) && line.find("flags") != 0) {
+        if (line.rfind("model name", 0) == 0) name = value(line);
+        else if (line.rfind("cpu family", 0) == 0) family = value(line);
+        else if (line.rfind("model\t", 0) == 0) model = value(line);
+    }
+    return family.empty() ? name : name + " (family " + family + ", model " + model + ")";
+}
+
 // With --benchmark_repetitions, an aggregate "max" beside mean and median: for the GFLOP/s
 // counter, the fastest repetition. On a shared machine slowdowns come from the neighbours
 // and only ever subtract, so the fastest of a few interleaved runs is the closest estimate
@@ -198,6 +212,7 @@ int main(int argc, char** argv) {
     const double avx512_peak = avx512 && peaks ? measure_peak(avx512_loop) : 0.0;
     g_peak_gflops = std::max({avx2_peak, avx512_peak, 1.0});
     enable_flush_to_zero();  // after the peak: it wakes OpenMP's threads, which spin for a while
+    benchmark::AddCustomContext("cpu_model", cpu_model());
     benchmark::AddCustomContext("avx2_fma_peak_gflops_1core", std::to_string(avx2_peak));
     benchmark::AddCustomContext("avx512_fma_peak_gflops_1core", std::to_string(avx512_peak));
     benchmark::AddCustomContext("fma_peak_gflops_1core", std::to_string(g_peak_gflops));

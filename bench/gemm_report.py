@@ -4,8 +4,10 @@
     bench/gemm_report.py OUT_DIR gemm.json [openblas-default.json]
 
 Writes OUT_DIR/gemm.png (GFLOP/s against size on square matrices, one line per
-implementation, the measured 1-core AVX2 FMA peak as a dashed line) and prints a table
-of every shape with the GFLOP/s of each implementation and nnlab-avx2 / OpenBLAS ratios.
+implementation, the measured 1-core FMA peak as a dashed line) and prints a table of every
+shape with the GFLOP/s of each implementation: nnlab's backend that dispatch picked ("auto",
+named in the header), the other backends, OpenBLAS's Haswell (AVX2) and default kernels side
+by side, and the ratios of nnlab (auto, 1 thread) to each OpenBLAS kernel.
 """
 import json
 import os
@@ -19,7 +21,8 @@ def load(path):
     the run was repeated (--benchmark_repetitions), else the single run."""
     with open(path) as f:
         data = json.load(f)
-    peak = float(data["context"].get("avx2_fma_peak_gflops_1core", "nan"))
+    ctx = data["context"]
+    peak = float(ctx.get("fma_peak_gflops_1core", ctx.get("avx2_fma_peak_gflops_1core", "nan")))
     repeated = any(b.get("run_type") == "aggregate" for b in data["benchmarks"])
     rates = defaultdict(dict)  # shape -> impl -> GFLOP/s
     for b in data["benchmarks"]:
@@ -28,22 +31,27 @@ def load(path):
         if repeated and b.get("aggregate_name") != "max":
             continue
         parts = b.get("run_name", b["name"]).split("/")
-        if parts[0] == "fma_peak":
+        if parts[0] == "fma_peak":  # the peak loops rerun as benchmarks: the fastest counts
+            gflops = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
+            key = f"{parts[1]}_fma_peak_gflops_1core"
+            ctx[key] = str(max(float(ctx.get(key, 0)), gflops))
+            peak = max(peak, gflops) if peak == peak else gflops
             continue
         shape, impl = "/".join(parts[:3]), "/".join(parts[3:])
         rates[shape][impl] = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
-    return peak, rates
+    return peak, rates, ctx
 
 
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     out_dir = sys.argv[1]
-    peak, rates = load(sys.argv[2])
+    peak, rates, ctx = load(sys.argv[2])
     for extra in sys.argv[3:]:
         if os.path.exists(extra):
             for shape, impls in load(extra)[1].items():
                 rates[shape].update(impls)
+    picked = ctx.get("gemm_kernel", "avx2")
 
     impls = sorted({i for v in rates.values() for i in v})
     # The chart: square sizes.
@@ -60,29 +68,32 @@ def main():
         f.write("set title 'single-precision GEMM, square matrices'\nset xlabel 'n (n×n·n×n)'\n")
         f.write("set ylabel 'GFLOP/s'\nset logscale x 2\nset key outside right\nset grid\nset yrange [0:*]\n")
         lines = [f"'gemm_square.dat' using 1:{k + 2} with linespoints title '{name}'" for k, name in enumerate(impls)]
-        lines.append(f"{peak} with lines dt 2 lc rgb 'black' title 'AVX2 FMA peak, 1 core ({peak:.0f})'")
+        lines.append(f"{peak} with lines dt 2 lc rgb 'black' title 'FMA peak, 1 core ({peak:.0f})'")
         f.write("plot " + ", \\\n     ".join(lines) + "\n")
     if subprocess.call(["gnuplot", "gemm.gp"], cwd=out_dir) == 0:
         print(f"chart: {os.path.join(out_dir, 'gemm.png')}")
 
-    # The table.
-    # The AVX2-to-AVX2 comparison: OpenBLAS on its Haswell kernel if it ran, else any.
-    blas = next((i for i in impls if i.startswith("openblas-Haswell") and i.endswith("/1t")), None) or next(
-        (i for i in impls if i.startswith("openblas") and i.endswith("/1t")), None)
-    cols = [i for i in impls if i in ("nnlab-avx2/1t", "nnlab-avx2/2t") or i.startswith("openblas")]
-    print(f"\nAVX2 FMA peak, 1 core: {peak:.1f} GFLOP/s\n")
-    header = "| shape | " + " | ".join(cols) + " | avx2 1t % of peak | avx2 2t / 1t |"
-    header += f" 1t vs {blas} |" if blas else ""
+    # The table: nnlab's backends (the one dispatch picked first), then OpenBLAS's kernels.
+    mine = f"nnlab-{picked}/1t"
+    backends = [picked] + [k for k in ("avx512", "avx2") if k != picked]
+    cols = [f"nnlab-{k}/{t}" for k in backends for t in ("1t", "2t") if any(f"nnlab-{k}/{t}" in r for r in rates.values())]
+    blas_cols = sorted(i for i in impls if i.startswith("openblas"))
+    blas_1t = [b for b in blas_cols if b.endswith("/1t")]
+    print(f"\nCPU: {ctx.get('cpu_model', '?')}; dispatch picked {picked} ({ctx.get('gemm_dispatch', '?')})")
+    print(f"FMA peak, 1 core: {peak:.1f} GFLOP/s (AVX2 {float(ctx.get('avx2_fma_peak_gflops_1core', 'nan')):.1f},"
+          f" AVX-512 {float(ctx.get('avx512_fma_peak_gflops_1core', 'nan')):.1f})\n")
+    header = "| shape | " + " | ".join(cols + blas_cols) + f" | {mine} % of peak | 2t / 1t |"
+    header += "".join(f" {mine} ÷ {b} |" for b in blas_1t)
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for s in sorted(rates, key=lambda s: (s.split("/")[0], s)):
         r = rates[s]
-        row = f"| {s} | " + " | ".join(f"{r[c]:.1f}" if c in r else "" for c in cols)
-        mine, mine2 = r.get("nnlab-avx2/1t"), r.get("nnlab-avx2/2t")
-        row += f" | {100 * mine / peak:.0f}%" if mine else " | "
-        row += f" | {mine2 / mine:.2f}×" if mine and mine2 else " | "
-        if blas:
-            row += f" | {mine / r[blas]:.2f}×" if mine and blas in r else " | "
+        row = f"| {s} | " + " | ".join(f"{r[c]:.1f}" if c in r else "" for c in cols + blas_cols)
+        one, two = r.get(mine), r.get(mine.replace("/1t", "/2t"))
+        row += f" | {100 * one / peak:.0f}%" if one else " | "
+        row += f" | {two / one:.2f}×" if one and two else " | "
+        for b in blas_1t:
+            row += f" | {one / r[b]:.2f}×" if one and b in r else " | "
         print(row + " |")
 
 
