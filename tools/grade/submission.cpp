@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -47,6 +48,17 @@ with zipfile.ZipFile(src) as z:
         with z.open(i) as f, open(target, "wb") as out:
             out.write(f.read(i.file_size + 1)[: i.file_size])
 )PY";
+
+// Copies the files of `from` into `to` that are missing or differ there: unchanged files keep
+// their time stamps, so a reused build tree rebuilds nothing for them.
+void sync_folder(const fs::path& from, const fs::path& to) {
+    for (const auto& entry : fs::recursive_directory_iterator(from)) {
+        const fs::path target = to / fs::relative(entry.path(), from);
+        if (entry.is_directory()) fs::create_directories(target);
+        else if (!fs::exists(target) || read_file(target) != read_file(entry.path()))
+            fs::copy_file(entry.path(), target, fs::copy_options::overwrite_existing);
+    }
+}
 
 bool is_plain_file(const fs::path& p) {
     std::error_code ec;
@@ -127,8 +139,7 @@ bool BuildTree::prepare(const Manifest& manifest, std::string& log) {
     fs::create_directories(dir_ / "labs");
     for (const auto& lab : manifest.labs) {
         // The released lab folder (headers, README, stubs): the instructor's, never the student's.
-        fs::copy(source_ / "labs" / lab.folder, dir_ / "labs" / lab.folder,
-                 fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+        sync_folder(source_ / "labs" / lab.folder, dir_ / "labs" / lab.folder);
         stage(lab, nullptr);
     }
     if (!fs::exists(dir_ / "build" / "CMakeCache.txt")) {
