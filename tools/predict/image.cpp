@@ -41,10 +41,11 @@ GrayImage read_pgm(const std::string& path, const std::vector<unsigned char>& by
     img.width = static_cast<int>(w);
     img.height = static_cast<int>(h);
     const std::size_t n = static_cast<std::size_t>(w * h);
+    if (binary) ++at;  // the single whitespace after maxval
+    // Every pixel takes a byte at least (P5), a digit at least (P2): check before allocating.
+    if (bytes.size() < at + n) fail(path, "truncated PGM: " + std::to_string(n) + " pixels expected");
     img.pixels.resize(n);
     if (binary) {
-        ++at;  // the single whitespace after maxval
-        if (bytes.size() < at + n) fail(path, "truncated PGM: " + std::to_string(n) + " pixels expected");
         for (std::size_t i = 0; i < n; ++i) img.pixels[i] = static_cast<std::uint8_t>(bytes[at + i] * 255 / maxval);
     } else {
         for (std::size_t i = 0; i < n; ++i) img.pixels[i] = static_cast<std::uint8_t>(std::min(next_number(), maxval) * 255 / maxval);
