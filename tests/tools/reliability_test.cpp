@@ -100,6 +100,10 @@ std::vector<std::string> leftovers(const fs::path& dir) {  // temporary files a 
 
 }  // namespace
 
+namespace {
+fs::path pgm_of(const fs::path& dir, const std::string& name, int index);  // a test image as a PGM
+}  // namespace
+
 // ---- 1. a run never shares or overwrites a folder -------------------------------------------
 
 TEST(RunFolder, AnExistingOutIsRefusedAndLeftAsItWas) {
@@ -128,7 +132,7 @@ TEST(RunFolder, TrainersStartedTogetherGetAFolderEach) {
     std::vector<Outcome> runs(3);
     std::vector<std::thread> threads;
     for (int i = 0; i < 3; ++i)
-        threads.emplace_back([&, i] { runs[static_cast<std::size_t>(i)] = train({"--no-plot", "--seed", std::to_string(i + 1)}, {cwd, -1}); });
+        threads.emplace_back([&, i] { runs[static_cast<std::size_t>(i)] = train({"--no-plot", "--seed", std::to_string(i + 1)}, test::in_folder(cwd)); });
     for (auto& t : threads) t.join();
     for (const Outcome& r : runs) ASSERT_EQ(r.code, 0) << r.all();
     std::set<std::string> seeds;
@@ -173,7 +177,7 @@ TEST(Outputs, AnUncreatableRunFolderExits1NamingIt) {
 TEST(Outputs, AFullDiskStopsTheRunNamingTheFile) {
     // 4 KB: config.json fits, the 25 KB model.bin does not.
     const fs::path out = folder("full") / "run";
-    const Outcome r = train({"--out", out.string(), "--no-plot"}, {{}, 4096});
+    const Outcome r = train({"--out", out.string(), "--no-plot"}, test::file_size_limit(4096));
     EXPECT_EQ(r.code, 1);
     EXPECT_CONTAINS(r.err, (out / "model.bin").string() + ": cannot write: File too large");
     EXPECT_FALSE(fs::exists(out / "model.bin"));
@@ -190,7 +194,7 @@ TEST(Outputs, APlotThatCannotBeWrittenFailsTheRun) {
         if (e.path().filename() != "loss.png") others = std::max(others, e.file_size());
     const std::uintmax_t plot = fs::file_size(first / "loss.png");
     ASSERT_LT(others, plot) << "the plot is the largest file";
-    const Outcome r = train({"--out", out.string()}, {{}, static_cast<long long>((others + plot) / 2)});
+    const Outcome r = train({"--out", out.string()}, test::file_size_limit(static_cast<long long>((others + plot) / 2)));
     EXPECT_EQ(r.code, 1) << r.all();
     EXPECT_CONTAINS(r.err, (out / "loss.png").string() + ": cannot write");
     EXPECT_EQ(r.out.find("plot: "), std::string::npos) << "no claim that it was written";
@@ -198,12 +202,24 @@ TEST(Outputs, APlotThatCannotBeWrittenFailsTheRun) {
     EXPECT_TRUE(leftovers(out).empty());
 }
 
+TEST(Outputs, AFullStandardOutputIsAFailureToo) {
+    const fs::path out = folder("stdout-full") / "run";
+    const Outcome r = train({"--out", out.string(), "--no-plot"}, test::stdout_to("/dev/full"));
+    EXPECT_EQ(r.code, 1);
+    EXPECT_CONTAINS(r.err, "nnlab-train: error: standard output: a write failed");
+    const fs::path dir = folder("stdout-full-predict");
+    const Outcome p = test::run_program({NNLAB_PREDICT_EXE, (out / "model.bin").string(), pgm_of(dir, "d.pgm", 0).string()},
+                                        test::stdout_to("/dev/full"));
+    EXPECT_EQ(p.code, 1);
+    EXPECT_CONTAINS(p.err, "nnlab-predict: error: standard output: a write failed");
+}
+
 // ---- 3. no shell -------------------------------------------------------------------------------
 
 TEST(NoShell, FolderNamesWithQuotesArePlainNames) {
     const fs::path cwd = folder("quotes");
     for (const std::string name : {"x'; touch PWNED; echo '", "it's", "a \"b\" $(touch PWNED2) `c`"}) {
-        const Outcome r = train({"--out", name}, {cwd, -1});
+        const Outcome r = train({"--out", name}, test::in_folder(cwd));
         ASSERT_EQ(r.code, 0) << name << "\n" << r.all();
         EXPECT_TRUE(fs::exists(cwd / name / "model.bin")) << name;
         if (test::on_path("gnuplot")) {

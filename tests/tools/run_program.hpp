@@ -30,7 +30,24 @@ struct Outcome {
 struct RunOptions {
     std::filesystem::path cwd;       // empty: the test's own
     long long file_size_limit = -1;  // bytes; -1: none
+    std::string stdout_to;           // a file for standard output instead of the capture (e.g. /dev/full)
 };
+
+inline RunOptions in_folder(const std::filesystem::path& cwd) {
+    RunOptions o;
+    o.cwd = cwd;
+    return o;
+}
+inline RunOptions file_size_limit(long long bytes) {
+    RunOptions o;
+    o.file_size_limit = bytes;
+    return o;
+}
+inline RunOptions stdout_to(const std::string& path) {
+    RunOptions o;
+    o.stdout_to = path;
+    return o;
+}
 
 inline std::string slurp(const std::filesystem::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -49,7 +66,8 @@ inline Outcome run_program(const std::vector<std::string>& argv, const RunOption
     args.push_back(nullptr);
     const pid_t pid = fork();
     if (pid == 0) {
-        const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        const int out = how.stdout_to.empty() ? open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600)
+                                              : open(how.stdout_to.c_str(), O_WRONLY);
         const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) _exit(126);
         if (!how.cwd.empty() && chdir(how.cwd.c_str()) != 0) _exit(126);

@@ -16,6 +16,7 @@
 #include "predict/image.hpp"
 #include "lab04_cross_entropy/cross_entropy.hpp"
 #include "train/model_file.hpp"
+#include "train/output_file.hpp"
 
 using namespace nnlab;
 
@@ -129,6 +130,7 @@ int main(int argc, char** argv) {
         if (model.net.fc1.in() != 28 * 28) throw ModelError(model_path + ": not a 28×28-input model");
         const int failures = classify_images(model, images);
         if (test_index >= 0) show_mnist_test(model, data.empty() ? data_dir() + "/mnist" : data, test_index);
+        check_standard_output();
         return failures == 0 ? 0 : 1;
     } catch (const std::exception& e) {
         std::cerr << "nnlab-predict: error: " << e.what() << "\n";

@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <iostream>
 
 namespace nnlab {
 
@@ -31,6 +33,15 @@ bool write_all(int fd, std::string_view bytes) {
 std::filesystem::path unique_temp_name(const std::filesystem::path& path) {
     static std::atomic<unsigned> counter{0};
     return path.string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+void check_standard_output() {
+    std::cout.flush();  // cout shares stdout's buffer (synced with stdio): one check covers both
+    errno = 0;
+    const bool flushed = std::fflush(stdout) == 0;
+    // The reason (errno) is known only when the failing write is this last flush.
+    if (!flushed) throw OutputError(std::string("standard output: a write failed: ") + std::strerror(errno));
+    if (std::ferror(stdout) || !std::cout) throw OutputError("standard output: a write failed: what it shows is incomplete");
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes) {

@@ -21,6 +21,10 @@ public:
 // Throws OutputError naming `path` when any step fails; the temporary file is removed.
 void write_file_atomically(const std::filesystem::path& path, std::string_view bytes);
 
+// Flushes standard output and throws OutputError ("standard output: a write failed: …")
+// when any write to it failed (a full disk, /dev/full): a program's results are an output too.
+void check_standard_output();
+
 // A temporary name beside `path` that no other process or thread uses.
 std::filesystem::path unique_temp_name(const std::filesystem::path& path);
 

@@ -12,6 +12,7 @@
 #include "gemm/float_env.hpp"
 #include "gemm/gemm.hpp"
 #include "train/options.hpp"
+#include "train/output_file.hpp"
 #include "train/trainer.hpp"
 
 int main(int argc, char** argv) {
@@ -20,7 +21,9 @@ int main(int argc, char** argv) {
     if (options.threads > 0) nnlab::set_gemm_threads(options.threads);
     nnlab::enable_flush_to_zero();  // on each of those threads: subnormals stall training (gemm/float_env.hpp)
     try {
-        return nnlab::train(options);
+        const int code = nnlab::train(options);
+        nnlab::check_standard_output();
+        return code;
     } catch (const std::exception& e) {
         std::cerr << "nnlab-train: error: " << e.what() << "\n";
         return 1;
