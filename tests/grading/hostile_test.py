@@ -162,7 +162,7 @@ with tempfile.TemporaryDirectory(prefix="nnlab-hostile-") as scratch:
                 cmdline = open(f"/proc/{pid}/cmdline", "rb").read()
             except OSError:
                 continue
-            if b"lab03_test" in cmdline and TREE.encode() in cmdline:
+            if b"lab03_test\0--gtest_filter=" in cmdline and TREE.encode() in cmdline:
                 found.append(pid)
         return found
 

@@ -115,6 +115,7 @@ int run_batch(const Options& o, const Manifest& m, const GradeRequest& base) {
         std::string log;
         std::cout << "preparing build tree " << w + 1 << " of " << workers << "…" << std::endl;
         if (!trees.back()->prepare(m, log)) {
+            if (interrupted) return 130;
             std::cerr << "nnlab-grade: error: the grading build does not build:\n" << log << "\n";
             return 2;
         }
@@ -169,7 +170,7 @@ int run_batch(const Options& o, const Manifest& m, const GradeRequest& base) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int grade_main(int argc, char** argv) {
     CLI::App app{"nnlab-grade: grade the labs — each test in its own process, the points from the instructor's table"};
     Options o;
     app.add_option("--manifest", o.manifest, "the lab manifest (labs.json)")->capture_default_str();
@@ -233,6 +234,7 @@ int main(int argc, char** argv) {
         std::string log;
         std::cout << "nnlab grade · preparing the grading build in " << o.build_dir.string() << std::endl;
         if (!tree.prepare(manifest, log)) {
+            if (interrupted) return 130;
             std::cerr << "nnlab-grade: error: the grading build does not build:\n" << log << "\n";
             return 2;
         }
@@ -256,4 +258,13 @@ int main(int argc, char** argv) {
     if (!o.json.empty()) std::cout << "Wrote " << o.json.string() << "\n";
     if (!o.records.empty()) std::cout << "Wrote " << o.records.string() << "\n";
     return o.require_full && total_score(results) < total_max(results) ? 1 : 0;
+}
+
+int main(int argc, char** argv) {
+    try {
+        return grade_main(argc, argv);
+    } catch (const std::exception& e) {  // a file system error while staging, say: named, never an abort
+        std::cerr << "nnlab-grade: error: " << e.what() << "\n";
+        return 2;
+    }
 }

@@ -132,6 +132,9 @@ std::string csv_field(const std::string& text) {
 }
 
 void write_file_atomically(const fs::path& path, const std::string& content) {
+    std::error_code ec;
+    if (fs::exists(path, ec) && !fs::is_regular_file(path, ec))  // a device or a folder: never renamed over
+        throw std::runtime_error("cannot write " + path.string() + ": it exists and is not a regular file");
     const fs::path temp = path.string() + ".tmp-" + std::to_string(::getpid());
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) throw std::runtime_error("cannot write " + path.string() + ": " + std::strerror(errno));

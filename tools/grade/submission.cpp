@@ -52,6 +52,7 @@ with zipfile.ZipFile(src) as z:
 // Copies the files of `from` into `to` that are missing or differ there: unchanged files keep
 // their time stamps, so a reused build tree rebuilds nothing for them.
 void sync_folder(const fs::path& from, const fs::path& to) {
+    fs::create_directories(to);
     for (const auto& entry : fs::recursive_directory_iterator(from)) {
         const fs::path target = to / fs::relative(entry.path(), from);
         if (entry.is_directory()) fs::create_directories(target);
