@@ -143,7 +143,16 @@ bool BuildTree::prepare(const Manifest& manifest, std::string& log) {
         sync_folder(source_ / "labs" / lab.folder, dir_ / "labs" / lab.folder);
         stage(lab, nullptr);
     }
-    if (!fs::exists(dir_ / "build" / "CMakeCache.txt")) {
+    const fs::path cache = dir_ / "build" / "CMakeCache.txt";
+    if (fs::exists(cache)) {  // a tree made from another project would silently grade with that one
+        const std::string text = read_file(cache);
+        const std::string home = "CMAKE_HOME_DIRECTORY:INTERNAL=" + fs::weakly_canonical(source_).string() + "\n";
+        if (text.find(home) == std::string::npos) {
+            log = (dir_ / "build").string() + " was configured for another project than " + source_.string() +
+                  ": use another --build-dir";
+            return false;
+        }
+    } else {
         const int status = run_command({cmake_, "-S", source_.string(), "-B", (dir_ / "build").string(), "-G",
                                         "Unix Makefiles", "-DNNLAB_EDITION=labs",
                                         "-DNNLAB_LABS_DIR=" + (dir_ / "labs").string(),
@@ -152,8 +161,12 @@ bool BuildTree::prepare(const Manifest& manifest, std::string& log) {
                                        log, 600);
         if (status != 0) return false;
     }
+    // Built once; after that each submission's build() rebuilds only what it changed.
+    const fs::path stamp = dir_ / "build" / "nnlab-grading-tree-built";
+    if (fs::exists(stamp)) return true;
     for (const auto& lab : manifest.labs)
         if (!build_target(lab.id + "_test", log)) return false;
+    std::ofstream(stamp) << source_.string() << "\n";
     return true;
 }
 
