@@ -11,7 +11,8 @@ namespace nnlab {
 
 Linear::Linear(int in, int out, Rng& rng) {
     // TODO(lab02): W: in×out, drawn with He initialization (fan-in = in); b: 1×out zeros;
-    //              dW and db: zeros of W's and b's shapes. Sizes ≤ 0: std::invalid_argument.
+    //              dW and db: zeros of W's and b's shapes. A size ≤ 0: std::invalid_argument
+    //              whose message names both sizes, as "in=0, out=3".
     // BEGIN SOLUTION
     if (in <= 0 || out <= 0)
         throw std::invalid_argument("Linear: sizes must be positive, got in=" + std::to_string(in) +

@@ -142,4 +142,8 @@ GRADED_TEST(Lab02Linear, ShapeErrors, 10) {
     layer.forward(Matrix(2, 5));
     EXPECT_THROW_WITH(layer.backward(Matrix(2, 3)), std::invalid_argument, {"2×3"});
     EXPECT_THROW_WITH(layer.backward(Matrix(3, 4)), std::invalid_argument, {"3×4"});
+    // A layer of no inputs or no outputs is a mistake in the caller: say so at once.
+    EXPECT_THROW_WITH(Linear(0, 3, rng), std::invalid_argument, {"in=0"});
+    EXPECT_THROW_WITH(Linear(3, 0, rng), std::invalid_argument, {"out=0"});
+    EXPECT_THROW_WITH(Linear(-2, 3, rng), std::invalid_argument, {"in=-2"});
 }
