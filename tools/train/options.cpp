@@ -40,7 +40,7 @@ std::optional<int> parse_options(int argc, const char* const* argv, Options& o) 
         ->check(float_where([](float v) { return v >= FLT_MIN; }, "> 0 that a float holds (1.2e-38 to 3.4e38)"))
         ->capture_default_str();
     app.add_option("--momentum", o.momentum, "momentum γ")
-        ->check(float_where([](float v) { return v >= 0 && v < 1; }, "in [0, 1) as a float (0.99999997 at most)"))
+        ->check(float_where([](float v) { return v >= 0 && v < 1; }, "in [0, 1) as a float (the largest float below 1 is 0.99999994)"))
         ->capture_default_str();
     app.add_option("--lr-schedule", o.schedule, "constant, or cosine (η decays to 0 over the run)")
         ->check(CLI::IsMember({"constant", "cosine"}))
