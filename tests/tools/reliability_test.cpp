@@ -2,7 +2,8 @@
 // share or overwrite a folder, every output is checked (an unwritable folder, a full disk),
 // no shell sees a folder name, flag numbers stay in range after conversion, and
 // nnlab-predict checks what it loaded and reads only regular files. Each test reproduces a
-// failure the hostile-input pass of issue 14 found.
+// failure the hostile-input pass of issue 14 found. The last tests call the trainer's library
+// (output_file.hpp, run_folder.hpp) directly.
 #include <gtest/gtest.h>
 #ifdef NNLAB_HAVE_PNG
 #include <png.h>
@@ -22,6 +23,9 @@
 #include "data/idx.hpp"
 #include "tools/run_program.hpp"
 #include "train/model_file.hpp"
+#include "train/options.hpp"
+#include "train/output_file.hpp"
+#include "train/run_folder.hpp"
 
 using namespace nnlab;
 namespace fs = std::filesystem;
@@ -348,3 +352,50 @@ TEST(Predict, InkOnATransparentBackgroundIsCompositedOverPaper) {
     EXPECT_EQ(ink.substr(ink.find(": ") + 2, 1), "3") << r.out;
 }
 #endif
+
+// ---- the library under the programs -------------------------------------------------------------
+
+TEST(Library, WriteFileAtomicallyNamesTheFileAndLeavesNoTemporary) {
+    const fs::path dir = folder("atomic");
+    write_file_atomically(dir / "a.txt", "first");
+    write_file_atomically(dir / "a.txt", "second");
+    EXPECT_EQ(test::slurp(dir / "a.txt"), "second");
+    try {
+        write_file_atomically(dir / "missing" / "b.txt", "x");
+        FAIL() << "expected OutputError";
+    } catch (const OutputError& e) {
+        EXPECT_CONTAINS(std::string(e.what()), (dir / "missing" / "b.txt").string() + ": cannot create b.txt.tmp-");
+        EXPECT_CONTAINS(std::string(e.what()), "No such file or directory");
+    }
+    fs::create_directories(dir / "c.txt" / "occupied");  // a folder where the file should go
+    try {
+        write_file_atomically(dir / "c.txt", "x");
+        FAIL() << "expected OutputError";
+    } catch (const OutputError& e) {
+        EXPECT_CONTAINS(std::string(e.what()), (dir / "c.txt").string() + ": cannot rename c.txt.tmp-");
+    }
+    EXPECT_TRUE(leftovers(dir).empty());
+}
+
+TEST(Library, OpenRunFolderReusesAFolderOnlyWhenAsked) {
+    Options o;
+    o.out = (folder("open") / "run").string();
+    EXPECT_EQ(open_run_folder(o), fs::path(o.out));
+    std::ofstream(fs::path(o.out) / "loss.png") << "an earlier plot";
+    std::ofstream(fs::path(o.out) / "model.bin") << "an earlier model";
+    try {
+        open_run_folder(o);
+        FAIL() << "expected OutputError";
+    } catch (const OutputError& e) {
+        EXPECT_CONTAINS(std::string(e.what()), o.out + ": the run folder already exists");
+    }
+    EXPECT_TRUE(fs::exists(fs::path(o.out) / "loss.png")) << "nothing touched before the check";
+    o.resume = (fs::path(o.out) / "model.bin").string();
+    open_run_folder(o);
+    EXPECT_FALSE(fs::exists(fs::path(o.out) / "loss.png")) << "an earlier run's plot is not left beside the new one";
+    EXPECT_TRUE(fs::exists(fs::path(o.out) / "model.bin")) << "the model resumed from is kept";
+    o.resume.clear();
+    o.force = true;
+    open_run_folder(o);
+    EXPECT_FALSE(fs::exists(fs::path(o.out) / "model.bin")) << "--force: a new run, no earlier model";
+}
