@@ -323,6 +323,10 @@ TEST(Predict, EachImageFailsAloneAndLeavesNoHalfLine) {
     EXPECT_CONTAINS(r.err, "/dev/zero: a device, not a regular file");
     EXPECT_CONTAINS(r.err, (dir / "a-fifo").string() + ": a FIFO, not a regular file");
     EXPECT_CONTAINS(r.err, (dir / "text.txt").string() + ": not a PGM (P2/P5) or PNG image");
+    // The model file is read the same way.
+    const Outcome m = predict({(dir / "a-folder").string(), good.string()});
+    EXPECT_EQ(m.code, 1);
+    EXPECT_CONTAINS(m.err, (dir / "a-folder").string() + ": a directory, not a file");
 }
 
 #ifdef NNLAB_HAVE_PNG

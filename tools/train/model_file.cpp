@@ -78,11 +78,9 @@ void save_model(const std::filesystem::path& path, const Network& net, PixelScal
 }
 
 Model load_model(const std::string& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) throw ModelError(path + ": no such model file");
     std::vector<unsigned char> bytes;
     if (const std::string problem = read_regular_file(path, kMaxFileBytes, bytes); !problem.empty())
-        throw ModelError(path + ": " + problem);
+        throw ModelError(path + ": " + (problem == "no such file" ? "no such model file" : problem));
     return parse_model(bytes, path);
 }
 
