@@ -127,20 +127,26 @@ function(gunzip in out_file)
   endif()
 endfunction()
 
-# One fetch of a set at a time; the work folders of an interrupted one are removed.
-file(MAKE_DIRECTORY "${NNLAB_DATA_DIR}")
-file(LOCK "${NNLAB_DATA_DIR}/.${folder}.lock" GUARD PROCESS TIMEOUT 3600 RESULT_VARIABLE locked)
-if(NOT locked EQUAL 0)
-  message(FATAL_ERROR "fetch.cmake: cannot lock ${NNLAB_DATA_DIR}/.${folder}.lock: ${locked}")
+# One fetch of a set at a time; the work folders of an interrupted one are removed. (A
+# read-only data folder cannot be locked: then it can only be verified, not changed.)
+if(NOT EXISTS "${NNLAB_DATA_DIR}")
+  file(MAKE_DIRECTORY "${NNLAB_DATA_DIR}")
 endif()
-file(GLOB stale LIST_DIRECTORIES true "${NNLAB_DATA_DIR}/.fetch-${folder}-*")
-file(GLOB old_style LIST_DIRECTORIES true "${NNLAB_DATA_DIR}/.fetch-????????")  # before the set was in the name
-foreach(dir IN LISTS stale old_style)
-  if(IS_DIRECTORY "${dir}")
-    message(STATUS "${which}: removing ${dir}, left by an interrupted fetch")
-    file(REMOVE_RECURSE "${dir}")
-  endif()
-endforeach()
+set(lock "${NNLAB_DATA_DIR}/.${folder}.lock")
+execute_process(COMMAND "${CMAKE_COMMAND}" -E touch "${lock}" RESULT_VARIABLE locked OUTPUT_QUIET ERROR_QUIET)
+if(locked EQUAL 0)  # the folder is writable: file(LOCK) treats a lock file it cannot create as fatal
+  file(LOCK "${lock}" GUARD PROCESS TIMEOUT 3600 RESULT_VARIABLE locked)
+endif()
+if(locked EQUAL 0)
+  file(GLOB stale LIST_DIRECTORIES true "${NNLAB_DATA_DIR}/.fetch-${folder}-*")
+  file(GLOB old_style LIST_DIRECTORIES true "${NNLAB_DATA_DIR}/.fetch-????????")  # before the set was in the name
+  foreach(dir IN LISTS stale old_style)
+    if(IS_DIRECTORY "${dir}")
+      message(STATUS "${which}: removing ${dir}, left by an interrupted fetch")
+      file(REMOVE_RECURSE "${dir}")
+    endif()
+  endforeach()
+endif()
 
 # 1. Already there (raw, or compressed)? A file with the wrong content is moved aside.
 set(tried "")
@@ -168,6 +174,10 @@ endforeach()
 if(all_ok)
   message(STATUS "${which}: all four files present and verified in ${dest}")
   return()
+endif()
+if(NOT locked EQUAL 0)
+  message(FATAL_ERROR "fetch.cmake: cannot lock ${lock} (${locked}), so cannot fetch "
+                      "into ${dest}; the files there:\n${tried}")
 endif()
 
 string(RANDOM LENGTH 8 token)
