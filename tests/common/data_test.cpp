@@ -65,7 +65,9 @@ TEST(Idx, RoundTripRawAndGzip) {
         const IdxArray back = read_idx(path);
         EXPECT_EQ(back.dims, (std::vector<int>{5, 7, 3})) << name;
         EXPECT_EQ(back.data, data) << name;
-        EXPECT_FALSE(fs::exists(path + ".part")) << "the temporary file is renamed away";
+        for (const auto& entry : fs::directory_iterator(fs::path(path).parent_path()))
+            EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos)
+                << "the temporary file is renamed away: " << entry.path();
     }
     EXPECT_EQ(read_bytes(temp_path("round.idx.gz"))[0], 0x1F) << "a .gz name is written gzip-compressed";
 }
