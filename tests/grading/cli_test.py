@@ -12,6 +12,7 @@ import tempfile
 
 SOURCE, GRADE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 failures = []
+manifest_labs = json.load(open(os.path.join(SOURCE, "labs.json")))["labs"]
 
 
 def expect(condition, what):
@@ -35,6 +36,12 @@ with tempfile.TemporaryDirectory(prefix="nnlab-grade-cli-") as scratch:
     expect("PASS  lab03  Lab03Relu.ForwardHandValues  20/20 pts" in out and "partial" in out, f"verbose lines:\n{out}")
     g = json.load(open(results))
     expect(g["score"] == 100 and [t["number"] for t in g["tests"]][:2] == ["3.1", "3.2"], f"results.json: {g['score']}")
+
+    # Nothing built: every lab 0 "not built", out of the full total; never "complete".
+    rc, out = grade("--bin", os.path.join(scratch, "empty-bin"), "--require-full", "--json", results)
+    g = json.load(open(results))
+    expect(rc == 1 and "not built" in out and "complete" not in out and g["score"] == 0
+           and sum(t["max_score"] for t in g["tests"]) == sum(l["points"] for l in manifest_labs), f"nothing built: exit {rc}\n{out}")
 
     # A result file that cannot be written: exit 3 naming it, nothing claimed.
     bad = os.path.join(scratch, "no-such-folder", "results.json")
