@@ -2,7 +2,8 @@
 """Trains the same network in nnlab and in PyTorch, on this machine, and prints both.
 
     bench/compare_pytorch.py [--hidden 128] [--batch 64] [--epochs 3] [--lr 0.1]
-                             [--momentum 0.9] [--threads 1] [--trainer build/instructor/bin/nnlab-train]
+                             [--momentum 0.9] [--threads 1] [--kernel auto|portable|avx2|avx512]
+                             [--trainer build/instructor/bin/nnlab-train]
 
 Linear(784, H) → ReLU → Linear(H, 10), softmax cross-entropy, SGD with momentum, constant
 learning rate, the same standardized MNIST inputs. Needs Debian's python3-torch
@@ -10,6 +11,7 @@ learning rate, the same standardized MNIST inputs. Needs Debian's python3-torch
 """
 import argparse
 import csv
+import json
 import os
 import re
 import subprocess
@@ -25,9 +27,14 @@ def run_nnlab(a):
     cmd = [a.trainer, "--hidden", str(a.hidden), "--batch", str(a.batch), "--epochs", str(a.epochs), "--lr", str(a.lr),
            "--momentum", str(a.momentum), "--lr-schedule", "constant", "--threads", str(a.threads), "--out", out,
            "--no-plot", "--quiet"]
-    subprocess.run(cmd, check=True, stdout=subprocess.PIPE)
+    env = dict(os.environ)
+    if a.kernel != "auto":
+        env["NNLAB_GEMM_KERNEL"] = a.kernel  # the trainer's GEMM backend, forced
+    subprocess.run(cmd, check=True, stdout=subprocess.PIPE, env=env)
     with open(os.path.join(out, "metrics.csv")) as f:
         rows = [r for r in csv.DictReader(f) if r["kind"] == "epoch"]
+    with open(os.path.join(out, "config.json")) as f:
+        a.kernel_used = json.load(f).get("gemm_kernel", "?")
     return [(float(r["seconds"]), float(r["test_accuracy"])) for r in rows]
 
 
@@ -71,6 +78,8 @@ def main():
     p.add_argument("--lr", type=float, default=0.1)
     p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--kernel", default="auto", choices=["auto", "portable", "avx2", "avx512"],
+                   help="nnlab's GEMM backend (NNLAB_GEMM_KERNEL); auto: the one dispatch picks")
     p.add_argument("--trainer", default=os.path.join(ROOT, "build", "instructor", "bin", "nnlab-train"))
     a = p.parse_args()
     try:
@@ -78,7 +87,8 @@ def main():
     except ImportError:
         sys.exit("PyTorch is not installed: sudo apt-get install python3-torch")
     mine, theirs = run_nnlab(a), run_torch(a)
-    print(f"H={a.hidden} batch={a.batch} lr={a.lr} momentum={a.momentum} threads={a.threads}")
+    print(f"H={a.hidden} batch={a.batch} lr={a.lr} momentum={a.momentum} threads={a.threads} "
+          f"nnlab gemm={a.kernel_used} ({a.kernel})")
     print(f"{'epoch':>5}  {'nnlab s':>8}  {'torch s':>8}  {'nnlab acc':>9}  {'torch acc':>9}")
     for e, ((ms, ma), (ts, ta)) in enumerate(zip(mine, theirs), 1):
         print(f"{e:>5}  {ms:8.3f}  {ts:8.3f}  {100 * ma:8.2f}%  {100 * ta:8.2f}%")

@@ -119,6 +119,8 @@ void micro_kernel(int kc, const float* a, int a_rs, int a_ks, const float* b, in
                   float alpha, float beta, int m, int n);                        // avx512/microkernels.cpp
 void pack_a(const float* a, int a_rs, int a_ks, int rows, int kc, float* out);  // avx512/pack.cpp
 void pack_b(const float* b, int b_ks, int b_js, int cols, int kc, float* out);  // avx512/pack.cpp
+void skinny_k(int m, int n, int K, const float* a, int a_rs, int a_ks, const float* b, int ldb, float alpha, float beta,
+              float* c, int ldc);  // avx512/skinny.cpp
 }  // namespace avx512
 extern const Backend kAvx512Backend;  // avx512/microkernels.cpp
 #endif

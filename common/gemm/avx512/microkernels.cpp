@@ -1,8 +1,9 @@
 // microkernels.cpp — the AVX-512 backend's micro-kernel: a 12×32 tile of C in 24 zmm
-// registers (and tiles of fewer rows for the bottom edge of C). The backend's other part:
-// avx512/pack.cpp (packing). Its transpose and skinny routines are AVX2's (avx2/): they are
-// bound by loads and by reductions along k, not by FMA width — measured on Zen 4; to be
-// re-measured on a full-width core.
+// registers (and tiles of fewer rows for the bottom edge of C). The backend's other parts:
+// avx512/pack.cpp (packing) and avx512/skinny.cpp (K ≤ 12). Its transpose and skinny-N
+// routine are AVX2's (avx2/): a transpose is bound by loads and stores, and skinny N by the
+// reduction of each dot product's lanes, not by FMA width. Skinny products with A
+// transposed (a weight gradient, N = 10) go through this micro-kernel as Cᵀ (10 rows).
 //
 // Why 12×32. AVX-512 has 32 zmm registers of 16 floats. Per k the kernel loads one row of the
 // B panel (nr/16 vectors), broadcasts mr values of A, and does mr·nr/16 FMAs. It needs
@@ -162,6 +163,6 @@ namespace nnlab::detail {
 // NC = 4064 (127 panels of 32): the packed B block is 192·4064·4 B ≈ 3 MiB, a share of L3.
 const Backend kAvx512Backend{"avx512",       avx512::MR,      avx512::NR,         192,
                              144,            4064,            avx512::micro_kernel, avx512::pack_a,
-                             avx512::pack_b, avx2::transpose, avx2::skinny_k,     avx2::skinny_n};
+                             avx512::pack_b, avx2::transpose, avx512::skinny_k,   avx2::skinny_n};
 
 }  // namespace nnlab::detail
