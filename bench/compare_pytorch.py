@@ -14,6 +14,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_nnlab(a):
-    out = tempfile.mkdtemp(prefix="nnlab-compare-")
+    scratch = tempfile.mkdtemp(prefix="nnlab-compare-")
+    try:
+        return run_nnlab_in(a, os.path.join(scratch, "run"))  # the trainer makes the run folder itself
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_nnlab_in(a, out):
     cmd = [a.trainer, "--hidden", str(a.hidden), "--batch", str(a.batch), "--epochs", str(a.epochs), "--lr", str(a.lr),
            "--momentum", str(a.momentum), "--lr-schedule", "constant", "--threads", str(a.threads), "--out", out,
            "--no-plot", "--quiet"]
