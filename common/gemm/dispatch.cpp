@@ -85,8 +85,9 @@ const detail::Backend& backend_of(GemmKernel kernel) {
     }
 }
 
-// Seconds for `reps` calls of the backend's micro-kernel on full tiles of packed panels,
-// fastest of `trials`, so that every kernel does the same 2·m·n·kc·tiles flops.
+#if !defined(NNLAB_NO_AVX2) && !defined(NNLAB_NO_AVX512)
+// Seconds for `tiles` calls of the backend's micro-kernel on packed panels, each a full
+// mr×nr tile of 2·mr·nr·kc flops.
 double time_kernel(const detail::Backend& be, int kc, int tiles, const std::vector<float>& a,
                    const std::vector<float>& b, std::vector<float>& c) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -94,6 +95,7 @@ double time_kernel(const detail::Backend& be, int kc, int tiles, const std::vect
         be.kernel(kc, a.data(), 1, be.mr, b.data(), be.nr, c.data(), be.nr, 1, 1.0f, 1.0f, be.mr, be.nr);
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
+#endif
 
 // How much faster AVX-512's micro-kernel runs than AVX2's on this core (flops per second).
 double probe_avx512_speedup() {
