@@ -200,29 +200,35 @@ GRADED_TEST(Lab05Sgd, EpochVisitsEverySampleOnceInARandomOrder, 5) {
 }
 
 GRADED_TEST(Lab05Sgd, EvaluateCountsAndAveragesExactly, 10) {
-    // A half-trained network (some right, some wrong) on 9 and 10 samples in batches of 3:
-    // evaluate must agree with the loss and accuracy of the whole set at once.
+    // On 9 and 10 samples in batches of 3, evaluate must agree with the loss and accuracy of
+    // the whole set at once: for an untrained network (mostly wrong) and a trained one (all
+    // right, so a sample left out of the count shows).
     for (const int count : {9, 10}) {
-        const Dataset d = clusters(count, 3, 20);
-        Network net(9, 6, 10, 10);
-        Sgd sgd(0.05f);
-        Rng rng(21);
-        train_epoch(net, d, 5, sgd, rng);
-        Matrix x;
-        std::vector<int> y;
-        const std::vector<int> all = iota_indices(count);
-        fill_batch(d, all.data(), count, x, y);
-        const Matrix f = net.forward(x);
-        const std::vector<int> predicted = argmax_rows(f);
-        int right = 0;
-        for (int i = 0; i < count; ++i) right += predicted[static_cast<std::size_t>(i)] == y[static_cast<std::size_t>(i)];
-        const double loss = loss_of(net, x, y);
-        const Evaluation e = evaluate(net, d, 3);
-        EXPECT_NEAR(e.accuracy, static_cast<float>(right) / count, 1e-6f)
-            << "on " << count << " samples " << right << " are classified right (the largest logit is the label): "
-            << "accuracy " << static_cast<float>(right) / count << ", evaluate says " << e.accuracy;
-        EXPECT_NEAR(e.loss, loss, 1e-5 * loss) << "the mean loss per sample of " << count << " samples is " << loss
-                                               << ", evaluate says " << e.loss;
+        for (const int epochs : {0, 200}) {
+            const Dataset d = clusters(count, 3, 20);
+            Network net(9, 32, 10, 10);
+            Sgd sgd(0.5f);
+            Rng rng(21);
+            for (int epoch = 0; epoch < epochs; ++epoch) train_epoch(net, d, 5, sgd, rng);
+            Matrix x;
+            std::vector<int> y;
+            const std::vector<int> all = iota_indices(count);
+            fill_batch(d, all.data(), count, x, y);
+            const Matrix f = net.forward(x);
+            const std::vector<int> predicted = argmax_rows(f);
+            int right = 0;
+            for (int i = 0; i < count; ++i) right += predicted[static_cast<std::size_t>(i)] == y[static_cast<std::size_t>(i)];
+            const double loss = loss_of(net, x, y);
+            const Evaluation e = evaluate(net, d, 3);
+            EXPECT_NEAR(e.accuracy, static_cast<float>(right) / count, 1e-6f)
+                << "on " << count << " samples " << right << " are classified right (the largest logit is the label): "
+                << "accuracy " << static_cast<float>(right) / count << ", evaluate says " << e.accuracy;
+            EXPECT_NEAR(e.loss, loss, 1e-5 * loss) << "the mean loss per sample of " << count << " samples is " << loss
+                                                   << ", evaluate says " << e.loss;
+            if (epochs > 0) {
+                EXPECT_EQ(right, count) << "the test's own premise: 200 epochs learn " << count << " samples";
+            }
+        }
     }
 }
 
