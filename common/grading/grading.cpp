@@ -16,6 +16,7 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -96,7 +97,11 @@ public:
     void OnTestPartResult(const testing::TestPartResult& part) override {
         if (part.failed() && failure_.empty()) {
             failure_ = failure_text(part.message());
-            if (part.file_name() != nullptr) where_ = relative_where(part.file_name(), part.line_number());
+            // The student's file:line when the message names one (an index check in their
+            // code, say), else the test's assertion.
+            static const std::regex student_place(R"((labs|solutions)/\w+/[\w.]+:\d+)");
+            if (std::smatch m; std::regex_search(failure_, m, student_place)) where_ = m.str();
+            else if (part.file_name() != nullptr) where_ = relative_where(part.file_name(), part.line_number());
         }
     }
 
