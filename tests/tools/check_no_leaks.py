@@ -9,7 +9,7 @@ every solution region in solutions/ (the lines between "// BEGIN SOLUTION" and
 comment outside the regions (the TODO text the student sees), normalised the same way.
 Statements shorter than MIN_CHARS normalised characters ("return y", "}") say nothing and
 are skipped. The level-3 hints in labs.json are the step-by-step plans and may name calls:
-they are not checked.
+they are not checked for statements; but every TODO of labs/ must have its three levels there.
 """
 import re
 import sys
@@ -52,6 +52,24 @@ def lesson_comments(lines):
     return found
 
 
+def missing_hints(root: Path):
+    """Every TODO of labs/ has its three hint levels in labs.json, and every hint a TODO."""
+    import json
+    problems = []
+    for lab in json.loads((root / "labs.json").read_text(encoding="utf-8"))["labs"]:
+        hints = {h["todo"]: h.get("levels", []) for h in lab.get("hints", [])}
+        todos = []
+        for source in sorted((root / "labs" / lab["folder"]).glob("*.cpp")):
+            todos += re.findall(r'nnlab::todo\("%s",\s*"([^"]+)"\)' % lab["id"], source.read_text(encoding="utf-8"))
+        for todo in todos:
+            if len(hints.get(todo, [])) != 3:
+                problems.append(f"labs.json: {lab['id']} needs three hint levels for {todo}")
+        for todo in hints:
+            if todo not in todos:
+                problems.append(f"labs.json: {lab['id']} has hints for {todo}, which is no TODO of labs/{lab['folder']}")
+    return problems
+
+
 def main() -> int:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
     leaks = []
@@ -80,8 +98,10 @@ def main() -> int:
                     where = next((n for n, t in lines if statement in normalise(t)), None)
                     place = f"{lesson.relative_to(root)}:{where}" if where else str(lesson.relative_to(root))
                     leaks.append(f"{place} gives away {source.relative_to(root)}:{number}: {statement}")
+    leaks += missing_hints(root)
     if leaks:
-        print("A lesson contains a statement of its solution (say what to compute, not how):", file=sys.stderr)
+        print("A lesson contains a statement of its solution (say what to compute, not how),", file=sys.stderr)
+        print("or a TODO has no hints:", file=sys.stderr)
         for leak in leaks:
             print("  " + leak, file=sys.stderr)
         return 1
