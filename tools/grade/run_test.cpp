@@ -1,16 +1,23 @@
 #include "run_test.hpp"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstring>
+#include <fstream>
+#include <map>
+#include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
+#include <thread>
 
 #include "grading/record.hpp"
 
@@ -26,6 +33,8 @@ std::atomic<bool> interrupted{false};
 namespace {
 
 void on_interrupt(int) { interrupted = true; }
+
+constexpr uid_t kNobody = 65534;
 
 std::string make_nonce() {
     std::random_device device;  // /dev/urandom
@@ -56,45 +65,78 @@ struct Child {
     bool exited = false, timed_out = false, stopped = false;
 };
 
+// Every process we started that is still being supervised; kill_strays() spares these and
+// their descendants. Held across fork(), so a sweep never sees a child not yet registered.
+std::mutex live_mutex;
+std::set<pid_t> live;
+
+// What the child sets up between fork() and exec(): only async-signal-safe calls (other
+// threads may hold locks), failures reported as an errno on `error_fd`.
+[[noreturn]] void exec_child(char* const* args, char* const* envp, int out, int record, const char* cwd,
+                             const SpawnLimits& limits, int error_fd) {
+    auto fail = [&] {
+        const int e = errno;
+        (void)!::write(error_fd, &e, sizeof e);
+        ::_exit(127);
+    };
+    ::setpgid(0, 0);  // its own group: we can kill everything it starts
+    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGHUP}) ::signal(s, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    const int null = ::open("/dev/null", O_RDONLY);
+    if (null < 0 || ::dup2(null, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) fail();
+    if (record >= 0 && ::dup2(record, 3) < 0) fail();
+    if (cwd != nullptr && ::chdir(cwd) != 0) fail();
+    if (limits.memory_bytes > 0) {
+        const rlimit as{limits.memory_bytes, limits.memory_bytes};
+        if (::setrlimit(RLIMIT_AS, &as) != 0) fail();
+    }
+    if (limits.drop_root && ::geteuid() == 0) {  // nobody: it cannot write the grading tree
+        if (::setgroups(0, nullptr) != 0 || ::setgid(kNobody) != 0 || ::setuid(kNobody) != 0) fail();
+    }
+    ::execve(args[0], args, envp);
+    fail();
+    ::_exit(127);
+}
+
 bool spawn(Child& child, const std::vector<std::string>& argv, const std::vector<std::string>& env, bool with_record,
-           std::string& error, const fs::path& cwd) {
-    int out[2], rec[2] = {-1, -1};
-    if (!make_pipe(out) || (with_record && !make_pipe(rec))) {
+           std::string& error, const fs::path& cwd, const SpawnLimits& limits) {
+    int out[2], rec[2] = {-1, -1}, err[2];
+    if (!make_pipe(out) || (with_record && !make_pipe(rec)) || !make_pipe(err)) {
         error = std::string("cannot make a pipe: ") + std::strerror(errno);
         return false;
     }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 2);
-    if (with_record) posix_spawn_file_actions_adddup2(&actions, rec[1], 3);
-    if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, defaults;
-    sigemptyset(&none);
-    sigemptyset(&defaults);
-    for (int s : {SIGINT, SIGTERM, SIGPIPE, SIGHUP}) sigaddset(&defaults, s);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &defaults);
-    posix_spawnattr_setpgroup(&attr, 0);  // its own group: we can kill everything it starts
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
+    ::fcntl(err[0], F_SETFL, 0);  // a blocking read: exec's success closes it
     std::vector<char*> args, envp;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     for (const auto& e : env) envp.push_back(const_cast<char*>(e.c_str()));
     envp.push_back(nullptr);
-    const int rc = posix_spawn(&child.pid, argv[0].c_str(), &actions, &attr, args.data(), envp.data());
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    {
+        std::lock_guard lock(live_mutex);
+        child.pid = ::fork();
+        if (child.pid == 0)
+            exec_child(args.data(), envp.data(), out[1], with_record ? rec[1] : -1, cwd.empty() ? nullptr : cwd.c_str(),
+                       limits, err[1]);
+        if (child.pid > 0) live.insert(child.pid);
+    }
+    const int fork_errno = errno;
     ::close(out[1]);
     if (with_record) ::close(rec[1]);
+    ::close(err[1]);
+    int child_errno = 0;
+    const bool failed = child.pid < 0 || ::read(err[0], &child_errno, sizeof child_errno) == sizeof child_errno;
+    ::close(err[0]);
     child.out = out[0];
     child.record = with_record ? rec[0] : -1;
-    if (rc != 0) {
-        error = "cannot run " + argv[0] + ": " + std::strerror(rc);
+    if (failed) {
+        error = "cannot run " + argv[0] + ": " + std::strerror(child.pid < 0 ? fork_errno : child_errno);
+        if (child.pid > 0) {
+            ::waitpid(child.pid, nullptr, 0);
+            std::lock_guard lock(live_mutex);
+            live.erase(child.pid);
+        }
         ::close(child.out);
         if (child.record >= 0) ::close(child.record);
         return false;
@@ -148,6 +190,8 @@ void supervise(Child& child, double timeout_s, double grace_s, std::size_t max_o
     ::kill(-child.pid, SIGKILL);
     ::close(child.out);
     if (child.record >= 0) ::close(child.record);
+    std::lock_guard lock(live_mutex);
+    live.erase(child.pid);
 }
 
 std::vector<std::string> environment_with(const std::vector<std::string>& extra) {
@@ -188,15 +232,73 @@ std::string signal_name(int signal) {
     return "signal " + std::to_string(signal);
 }
 
+// A process of ours: its parent and its state (Z: a zombie), from /proc/<pid>/stat.
+struct ProcInfo {
+    pid_t ppid;
+    char state;
+};
+
+std::map<pid_t, ProcInfo> list_processes() {
+    std::map<pid_t, ProcInfo> procs;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "stat");
+        std::string stat;
+        std::getline(in, stat);
+        const auto close = stat.rfind(')');  // the command name may hold spaces and ')'
+        if (close == std::string::npos || close + 4 >= stat.size()) continue;
+        std::istringstream rest(stat.substr(close + 2));
+        ProcInfo info{};
+        if (rest >> info.state >> info.ppid) procs[static_cast<pid_t>(std::stol(name))] = info;
+    }
+    return procs;
+}
+
+void kill_strays() {
+    const pid_t self = ::getpid();
+    std::lock_guard lock(live_mutex);
+    for (int round = 0; round < 200; ++round) {
+        const auto procs = list_processes();
+        std::multimap<pid_t, pid_t> children;  // parent → child
+        for (const auto& [pid, info] : procs) children.emplace(info.ppid, pid);
+        // Our descendants, each marked spared when it or an ancestor below us is supervised.
+        std::vector<std::pair<pid_t, bool>> todo, strays;
+        for (auto [it, end] = children.equal_range(self); it != end; ++it) todo.emplace_back(it->second, live.count(it->second) > 0);
+        while (!todo.empty()) {
+            const auto [pid, spared] = todo.back();
+            todo.pop_back();
+            if (!spared) strays.emplace_back(pid, false);
+            for (auto [it, end] = children.equal_range(pid); it != end; ++it) todo.emplace_back(it->second, spared);
+        }
+        bool left = false;
+        for (const auto& [pid, unused] : strays) {
+            const ProcInfo& info = procs.at(pid);
+            if (info.state != 'Z') {
+                ::kill(pid, SIGKILL);
+                left = true;
+            } else if (info.ppid == self) {
+                ::waitpid(pid, nullptr, WNOHANG);  // an orphan handed to us (the subreaper): reap it
+            }
+        }
+        if (!left) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+void become_subreaper() { ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+
 int run_command(const std::vector<std::string>& argv, std::string& output, double timeout_s, std::size_t max_output,
-                const fs::path& cwd) {
+                const fs::path& cwd, const SpawnLimits& limits) {
     Child child;
     std::string error;
-    if (!spawn(child, argv, environment_with({}), false, error, cwd)) {
+    if (!spawn(child, argv, environment_with({}), false, error, cwd, limits)) {
         output = error;
         return -1;
     }
     supervise(child, timeout_s, 2, max_output);
+    kill_strays();
     output = std::move(child.output);
     if (child.timed_out) output += "\n(stopped after " + std::to_string(static_cast<int>(timeout_s)) + " s)";
     return child.timed_out || child.stopped ? -1 : child.status;
@@ -211,8 +313,9 @@ Outcome run_test(const fs::path& program, const std::string& lab, const std::str
     extra.push_back("NNLAB_RECORD_NONCE=" + nonce);
     Child child;
     std::string error;
-    if (!spawn(child, argv, environment_with(extra), true, error, {})) return {"failed", "", error, ""};
+    if (!spawn(child, argv, environment_with(extra), true, error, {}, limits.test)) return {"failed", "", error, ""};
     supervise(child, limits.timeout_s, limits.grace_s, 1 << 16);
+    kill_strays();  // whatever it started (a daemon, setsid) dies with it
 
     if (child.stopped) return {"interrupted", "", "stopped (Ctrl-C)", ""};
     if (child.timed_out)
