@@ -15,8 +15,10 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "manifest.hpp"
+#include "run_test.hpp"
 
 namespace nnlab::grade {
 
@@ -31,9 +33,17 @@ void unpack_zip(const std::filesystem::path& zip, const std::filesystem::path& i
 
 Submission locate_files(const Manifest& manifest, const std::filesystem::path& root);
 
+// Each lab's build: stopped (its process group killed) after timeout_s; the compiler's
+// address space limited (RLIMIT_AS) to memory_bytes, 0: none.
+struct BuildLimits {
+    double timeout_s = 120;
+    rlim_t memory_bytes = rlim_t{4} << 30;
+};
+
 class BuildTree {
 public:
-    BuildTree(std::filesystem::path source, std::filesystem::path dir, std::string cmake, int jobs);
+    BuildTree(std::filesystem::path source, std::filesystem::path dir, std::string cmake, int jobs,
+              BuildLimits limits = {});
 
     // Configures the tree (once) and builds every lab's test program against the stubs.
     // Returns false with `log` holding the output when that fails.
@@ -46,13 +56,21 @@ public:
 
     std::filesystem::path bin_dir() const { return dir_ / "build" / "bin"; }
 
+    // Puts the staging labs/ folder back to exactly the released files: every other file
+    // removed, every instructor file checked by content; the stubs staged when stage_stubs.
+    void restore(const Manifest& manifest, bool stage_stubs = true) const;
+
 private:
-    bool build_target(const std::string& target, std::string& log) const;
+    bool build_target(const std::string& target, std::string& log, double timeout_s) const;
     void stage(const LabSpec& lab, const Submission* sub) const;
+    std::string build_problem(const std::string& log, int lines = 40) const;
+    std::string include_problem(const std::string& key) const;
+    std::vector<std::filesystem::path> system_include_dirs(const std::string& cxx) const;
 
     std::filesystem::path source_, dir_;
     std::string cmake_;
     int jobs_;
+    BuildLimits limits_;
 };
 
 // The first `lines` lines of a build log that say something (make's progress removed),
