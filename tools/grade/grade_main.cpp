@@ -37,6 +37,8 @@ struct Options {
     bool require_full = false, verbose = false;
     int jobs = 2;
     Limits limits;
+    BuildLimits build;
+    double test_memory_mib = static_cast<double>(kDefaultTestMemory >> 20), build_memory_mib = 4096;
 };
 
 fs::path own_folder() {
@@ -47,6 +49,7 @@ fs::path own_folder() {
 
 // Writes every requested result file; false (with the error printed) when one fails.
 bool write_outputs(const Options& o, const std::vector<LabResult>& labs, double seconds, const std::string& build_log) {
+    kill_strays();  // nothing a test started may rewrite a result file after us
     try {
         if (!o.records.empty()) write_file_atomically(o.records, records_json(labs));
         if (!o.json.empty()) write_file_atomically(o.json, gradescope_json(labs, seconds, summary_text(labs) + build_log));
@@ -100,7 +103,10 @@ std::vector<LabResult> grade_submission(const Options& o, const Manifest& m, Bui
     request.lab_problems = unpack_problem.empty() ? tree.build(m, locate_files(m, root), base.labs) : unpack_problem;
     request.bin_dir = tree.bin_dir();
     (void)o;
-    return grade_labs(request);
+    auto results = grade_labs(request);
+    kill_strays();
+    tree.restore(m, false);  // what its tests wrote into the tree is gone before the next one
+    return results;
 }
 
 int run_batch(const Options& o, const Manifest& m, const GradeRequest& base) {
@@ -111,7 +117,7 @@ int run_batch(const Options& o, const Manifest& m, const GradeRequest& base) {
     const int workers = std::max(1, std::min<int>(o.jobs, static_cast<int>(students.size())));
     std::vector<std::unique_ptr<BuildTree>> trees;
     for (int w = 0; w < workers; ++w) {
-        trees.push_back(std::make_unique<BuildTree>(o.source, o.build_dir / ("worker" + std::to_string(w)), NNLAB_CMAKE_COMMAND, 1));
+        trees.push_back(std::make_unique<BuildTree>(o.source, o.build_dir / ("worker" + std::to_string(w)), NNLAB_CMAKE_COMMAND, 1, o.build));
         std::string log;
         std::cout << "preparing build tree " << w + 1 << " of " << workers << "…" << std::endl;
         if (!trees.back()->prepare(m, log)) {
@@ -158,6 +164,7 @@ int run_batch(const Options& o, const Manifest& m, const GradeRequest& base) {
         }
         csv += "," + std::to_string(total_score(results[i])) + "," + csv_field(status.empty() ? "ok" : status) + "\n";
     }
+    kill_strays();  // nothing a test started may rewrite the gradebook after us
     try {
         write_file_atomically(o.csv, csv);
     } catch (const std::exception& e) {
@@ -181,6 +188,12 @@ int grade_main(int argc, char** argv) {
     app.add_option("--json", o.json, "write Gradescope's results.json to this file");
     app.add_flag("--require-full", o.require_full, "exit 1 unless every graded lab has full marks");
     app.add_option("--timeout", o.limits.timeout_s, "seconds each test may run")->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--memory", o.test_memory_mib, "MiB of address space each test may use (0: no limit)")
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
+    app.add_option("--build-timeout", o.build.timeout_s, "seconds each lab's build may take (--submission[s])")
+        ->capture_default_str()->check(CLI::PositiveNumber);
+    app.add_option("--build-memory", o.build_memory_mib, "MiB of address space for the compiler (0: no limit)")
+        ->capture_default_str()->check(CLI::NonNegativeNumber);
     app.add_option("--grace", o.limits.grace_s, "seconds between SIGTERM and SIGKILL")->capture_default_str()->check(CLI::NonNegativeNumber);
     auto* single = app.add_option("--submission", o.submission, "grade a hand-in (a folder or a .zip)")->check(CLI::ExistingPath);
     auto* batch = app.add_option("--submissions", o.submissions, "grade every folder or .zip in this folder")->check(CLI::ExistingDirectory);
@@ -192,8 +205,11 @@ int grade_main(int argc, char** argv) {
     batch->needs(csv);
     csv->needs(batch);
     CLI11_PARSE(app, argc, argv);
+    o.limits.test.memory_bytes = static_cast<rlim_t>(o.test_memory_mib * (1 << 20));
+    o.build.memory_bytes = static_cast<rlim_t>(o.build_memory_mib * (1 << 20));
 
     install_interrupt_handler();
+    become_subreaper();
     Manifest manifest;
     std::set<std::string> labs;
     try {
@@ -230,7 +246,7 @@ int grade_main(int argc, char** argv) {
     std::vector<LabResult> results;
     std::string header = std::string(NNLAB_EDITION_NAME) + " edition (" + NNLAB_EDITION_DIR + ")";
     if (!o.submission.empty()) {
-        BuildTree tree(o.source, o.build_dir, NNLAB_CMAKE_COMMAND, 2);
+        BuildTree tree(o.source, o.build_dir, NNLAB_CMAKE_COMMAND, 2, o.build);
         std::string log;
         std::cout << "nnlab grade · preparing the grading build in " << o.build_dir.string() << std::endl;
         if (!tree.prepare(manifest, log)) {
@@ -261,10 +277,12 @@ int grade_main(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
+    int status = 2;
     try {
-        return grade_main(argc, argv);
+        status = grade_main(argc, argv);
     } catch (const std::exception& e) {  // a file system error while staging, say: named, never an abort
         std::cerr << "nnlab-grade: error: " << e.what() << "\n";
-        return 2;
     }
+    kill_strays();  // on every way out, Ctrl-C too: no process a test started outlives us
+    return status;
 }
