@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 
 SOURCE, GRADE, TREE = (os.path.abspath(a) for a in sys.argv[1:4])
@@ -148,9 +149,81 @@ with tempfile.TemporaryDirectory(prefix="nnlab-hostile-") as scratch:
     expect(g["score"] == 0 and "unsafe path" in out and not os.path.exists(os.path.join(TREE, "escaped.cpp")),
            f"evil zip:\n{out[-2000:]}")
 
+    # Includes outside the lab folders, common/ and the compiler's headers: refused before
+    # compiling (0, the file and the include named), nothing of the included file shown, fast.
+    passwd = [l.strip() for l in open("/etc/passwd") if l.strip()][:3]
+    for name, named in [("include_solution", "solutions/lab03_relu/relu.cpp"), ("include_absolute", '"/etc/passwd"'),
+                        ("include_proc", '"/proc/self/fd/1"'), ("include_macro", "includes /etc/passwd")]:
+        began = time.time()
+        rc, out, rows, g = grade(scratch, submission(scratch, name), ["lab03"])
+        took = time.time() - began
+        expect(rc == 0 and lab_score(rows, "lab03") == 0 and "refused: labs/lab03_relu/relu.cpp" in out and named in out
+               and all(r["message"].startswith("refused: labs/lab03_relu/relu.cpp") for r in rows.values()),
+               f"{name}: lab03 {lab_score(rows, 'lab03')}\n{out[-2000:]}")
+        expect(not any(line in out or line in g["output"] for line in passwd), f"{name}: /etc/passwd shown\n{out[-2000:]}")
+        expect(took < 60, f"{name}: took {took:.0f} s")
+
+    # A compiler that never finishes: stopped at the build time limit; out of address space:
+    # "ran out of memory", both named.
+    began = time.time()
+    rc, out, rows, g = grade(scratch, submission(scratch, "compile_bomb"), ["lab03"], "--build-timeout", "5")
+    expect(lab_score(rows, "lab03") == 0 and "the build did not finish within 5 s" in out and time.time() - began < 60,
+           f"compile_bomb (time): {time.time() - began:.0f} s\n{out[-2000:]}")
+    rc, out, rows, g = grade(scratch, submission(scratch, "compile_bomb"), ["lab03"], "--build-memory", "300")
+    expect(lab_score(rows, "lab03") == 0 and "the compiler ran out of memory (virtual memory exhausted, limit 300 MiB" in out,
+           f"compile_bomb (memory):\n{out[-2000:]}")
+
+    # A folder whose labs/ is a symbolic link (to the solutions): refused, not graded.
+    linked = os.path.join(scratch, "symlink_dir")
+    os.makedirs(linked)
+    os.symlink(os.path.join(SOURCE, "solutions"), os.path.join(linked, "labs"))
+    rc, out, rows, g = grade(scratch, linked, ["lab03"])
+    expect(lab_score(rows, "lab03") == 0 and "labs/lab03_relu/relu.cpp is reached through a symbolic link" in out,
+           f"symlink_dir:\n{out[-2000:]}")
+
+    # A lab file over 1 MiB: "too large", with its size, not "not handed in".
+    big = submission(scratch, "too_large")
+    with open(os.path.join(big, "labs", "lab03_relu", "relu.cpp"), "a") as f:
+        f.write("// padding\n" * 100000)
+    size = os.path.getsize(os.path.join(big, "labs", "lab03_relu", "relu.cpp"))
+    rc, out, rows, g = grade(scratch, big, ["lab03"])
+    expect(lab_score(rows, "lab03") == 0 and f"too large ({size} bytes, limit 1048576): labs/lab03_relu/relu.cpp" in out,
+           f"too_large:\n{out[-2000:]}")
+
+    # A file planted in the staged labs/ (a header shadowing common/core/todo.hpp) and an
+    # instructor header changed there, as an earlier student's test could: both undone
+    # before the next submission is built, which gets its full marks.
+    planted = os.path.join(TREE, "labs", "core", "todo.hpp")
+    os.makedirs(os.path.dirname(planted), exist_ok=True)
+    with open(planted, "w") as f:
+        f.write("#error planted\n")
+    header = os.path.join(TREE, "labs", "lab03_relu", "relu.hpp")
+    with open(header, "a") as f:
+        f.write("#error changed\n")
+    rc, out, rows, g = grade(scratch, submission(scratch, "solutions_only"), ["lab03"])
+    expect(lab_score(rows, "lab03") == 100 and not os.path.exists(os.path.dirname(planted))
+           and open(header).read() == open(os.path.join(SOURCE, "labs", "lab03_relu", "relu.hpp")).read(),
+           f"planted files: lab03 {lab_score(rows, 'lab03')}\n{out[-2000:]}")
+
+    # A setsid daemon double-forked by the test: killed; none outlives the grader.
+    def escapees():
+        found = []
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                if open(f"/proc/{pid}/comm").read().strip() == "nnlab-escapee":
+                    found.append(pid)
+            except OSError:
+                pass
+        return found
+
+    rc, out, rows, g = grade(scratch, submission(scratch, "escaped_daemon"), ["lab03"])
+    expect(lab_score(rows, "lab03") == 100 and not escapees(), f"escaped_daemon: lab03 {lab_score(rows, 'lab03')}, "
+           f"daemons left: {escapees()}\n{out[-2000:]}")
+    for pid in escapees():  # never leave one behind, even when the test fails
+        os.kill(int(pid), 9)
+
     # Ctrl-C stops the whole run: exit 130, no test process left behind.
     import signal
-    import time
     sub = submission(scratch, "endless_loop")
     proc = subprocess.Popen([GRADE, "--submission", sub, "--build-dir", TREE, "--lab", "lab03", "--timeout", "60"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -1,0 +1,2 @@
+// Hostile: the compiler's errors would quote /etc/passwd line by line.
+#include "/etc/passwd"
