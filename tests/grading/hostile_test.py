@@ -222,6 +222,16 @@ with tempfile.TemporaryDirectory(prefix="nnlab-hostile-") as scratch:
     for pid in escapees():  # never leave one behind, even when the test fails
         os.kill(int(pid), 9)
 
+    # Code that forges its own records from a static constructor cannot be stopped (it runs
+    # in the test's process before main): it is flagged REVIEW, file:line and construct, in
+    # the table and the Gradescope output, points unchanged. The solutions are not flagged.
+    rc, out, rows, g = grade(scratch, submission(scratch, "forge_ctor"), ["lab03"])
+    expect("REVIEW" in out and "labs/lab03_relu/relu.cpp:" in out and "the environment (getenv/environ)" in out
+           and "REVIEW: flagged for the instructor" in g["output"] + "".join(t["output"] for t in g["tests"]),
+           f"forge_ctor not flagged:\n{out[-2000:]}")
+    rc, out, rows, g = grade(scratch, submission(scratch, "solutions_only"), ["lab03"])
+    expect("REVIEW" not in out and lab_score(rows, "lab03") == 100, f"solutions flagged:\n{out[-2000:]}")
+
     # Ctrl-C stops the whole run: exit 130, no test process left behind.
     import signal
     sub = submission(scratch, "endless_loop")

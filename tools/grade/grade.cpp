@@ -34,6 +34,7 @@ LabResult grade_lab(const LabSpec& spec, const GradeRequest& request) {
     LabResult lab;
     lab.spec = &spec;
     const fs::path program = request.bin_dir / (spec.id + "_test");
+    if (auto review = request.lab_reviews.find(spec.id); review != request.lab_reviews.end()) lab.review = review->second;
     if (auto problem = request.lab_problems.find(spec.id); problem != request.lab_problems.end()) lab.problem = problem->second;
     else if (!fs::exists(program)) lab.problem = "not built: " + program.string() + " is missing (build it first)";
     for (const auto& test : spec.tests) {

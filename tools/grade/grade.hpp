@@ -26,6 +26,7 @@ struct LabResult {
     const LabSpec* spec = nullptr;
     std::vector<TestResult> tests;
     std::string problem;  // "does not compile" + the first errors; "not handed in: …"; "not built"
+    std::string review;   // constructs a lab never needs, "file:line: construct" a line each: for a human
     int score() const;
     int count(const std::string& status) const;
 };
@@ -35,6 +36,7 @@ struct GradeRequest {
     std::set<std::string> labs;                      // empty: every lab
     std::filesystem::path bin_dir;                   // where labNN_test are
     std::map<std::string, std::string> lab_problems;  // lab id → why it was not built (scored 0)
+    std::map<std::string, std::string> lab_reviews;   // lab id → what to review (points unchanged)
     Limits limits;
     std::vector<std::string> env;                    // extra environment for the tests
     std::function<void(const TestResult&)> on_test;  // called as each test finishes

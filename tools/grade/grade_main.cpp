@@ -100,7 +100,13 @@ std::vector<LabResult> grade_submission(const Options& o, const Manifest& m, Bui
         }
     }
     GradeRequest request = base;
-    request.lab_problems = unpack_problem.empty() ? tree.build(m, locate_files(m, root), base.labs) : unpack_problem;
+    if (unpack_problem.empty()) {
+        const Submission sub = locate_files(m, root);
+        request.lab_problems = tree.build(m, sub, base.labs);
+        request.lab_reviews = sub.review;
+    } else {
+        request.lab_problems = unpack_problem;
+    }
     request.bin_dir = tree.bin_dir();
     (void)o;
     auto results = grade_labs(request);
@@ -154,7 +160,11 @@ int run_batch(const Options& o, const Manifest& m, const GradeRequest& base) {
     for (std::size_t i = 0; i < students.size(); ++i) {
         std::string status;
         for (const auto& lab : results[i])
+        {
+            if (!lab.review.empty())  // first: a reader sorting on the column finds them together
+                status = "REVIEW " + lab.spec->id + " " + lab.review.substr(0, lab.review.find('\n')) + (status.empty() ? "" : "; ") + status;
             if (!lab.problem.empty()) status += (status.empty() ? "" : "; ") + lab.spec->id + " " + lab.problem.substr(0, lab.problem.find('\n'));
+        }
         std::string name = students[i].filename().string();
         if (students[i].extension() == ".zip") name = students[i].stem().string();
         csv += csv_field(nnlab::grading::valid_utf8(name));
@@ -269,6 +279,9 @@ int grade_main(int argc, char** argv) {
     print_table(std::cout, results, partial, manifest.total());
     for (const auto& lab : results)
         if (lab.problem.find('\n') != std::string::npos) std::cout << "\n" << lab.spec->id << " " << lab.problem << "\n";
+    for (const auto& lab : results)
+        if (!lab.review.empty())
+            std::cout << "\n" << lab.spec->id << " REVIEW (flagged for a human, points unchanged):\n" << lab.review << "\n";
     if (o.submission.empty()) print_next(results, partial);
     if (!write_outputs(o, results, seconds, "")) return 3;
     if (!o.json.empty()) std::cout << "Wrote " << o.json.string() << "\n";

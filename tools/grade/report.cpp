@@ -45,7 +45,14 @@ void print_test_line(std::ostream& out, const TestResult& t) {
     out << std::flush;
 }
 
+std::string lab_note_of_tests(const LabResult& lab);
+
 std::string lab_note(const LabResult& lab) {
+    if (!lab.review.empty()) return "REVIEW (" + lab.review.substr(0, lab.review.find('\n')) + "); " + lab_note_of_tests(lab);
+    return lab_note_of_tests(lab);
+}
+
+std::string lab_note_of_tests(const LabResult& lab) {
     if (!lab.problem.empty()) return lab.problem.substr(0, lab.problem.find('\n'));
     const int n = static_cast<int>(lab.tests.size());
     const int passed = lab.count("passed"), skipped = lab.count("skipped");
@@ -81,6 +88,8 @@ std::string summary_text(const std::vector<LabResult>& labs) {
     print_table(out, labs, false, total_max(labs));
     for (const auto& lab : labs)
         if (lab.problem.find('\n') != std::string::npos) out << "\n" << lab.spec->id << ": " << lab.problem << "\n";
+    for (const auto& lab : labs)
+        if (!lab.review.empty()) out << "\n" << lab.spec->id << " REVIEW (points unchanged):\n" << lab.review << "\n";
     return out.str();
 }
 
@@ -103,6 +112,8 @@ std::string gradescope_json(const std::vector<LabResult>& labs, double execution
             std::string text = test_output(t);
             if (!lab.problem.empty() && test_number == 1 && lab.problem.find('\n') != std::string::npos)
                 text += "\n\n" + lab.problem;  // the compiler's errors, once per lab
+            if (!lab.review.empty() && test_number == 1)
+                text += "\n\nREVIEW: flagged for the instructor (points unchanged):\n" + lab.review;
             tests.push_back({{"name", t.lab + " · " + t.test},
                              {"number", std::to_string(lab_number) + "." + std::to_string(test_number)},
                              {"score", t.points},

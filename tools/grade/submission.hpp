@@ -25,11 +25,18 @@ namespace nnlab::grade {
 struct Submission {
     std::map<std::string, std::filesystem::path> files;  // "lab02_linear/linear.cpp" → where it was found
     std::map<std::string, std::string> missing;           // lab id → "not handed in: labs/…"
+    std::map<std::string, std::string> review;            // lab id → review_notes() of its files
 };
 
 // Unpacks `zip` into `into` (which must not exist): no absolute paths, no "..", no links,
 // at most 2000 entries and 64 MiB in all. Throws std::runtime_error saying what was refused.
 void unpack_zip(const std::filesystem::path& zip, const std::filesystem::path& into);
+
+// The lines of a lab file that use what no lab needs and tampering does (a static
+// constructor, getenv/environ, /proc, _exit, fork, setsid, syscall, asm, dlsym, signal,
+// ptrace, #pragma, a #define of a GoogleTest or grading name, GoogleTest's internals):
+// "labs/…:line: construct", a line each; "" when none. A flag for a human, not a verdict.
+std::string review_notes(const std::string& content, const std::string& shown);
 
 Submission locate_files(const Manifest& manifest, const std::filesystem::path& root);
 
