@@ -6,6 +6,7 @@ lab, a result that cannot be written, a bad manifest, an unknown lab.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -42,6 +43,18 @@ with tempfile.TemporaryDirectory(prefix="nnlab-grade-cli-") as scratch:
     g = json.load(open(results))
     expect(rc == 1 and "not built" in out and "complete" not in out and g["score"] == 0
            and sum(t["max_score"] for t in g["tests"]) == sum(l["points"] for l in manifest_labs), f"nothing built: exit {rc}\n{out}")
+
+    # lab03 did not build (the `grade` target removes its program): lab03 "does not compile",
+    # and lab05, lab06 — which depend on it through lab05 — are blocked by lab03, not broken.
+    partial_bin = os.path.join(scratch, "partial-bin")
+    os.mkdir(partial_bin)
+    os.chmod(scratch, 0o755)  # as root, the grader runs the tests as an unprivileged user
+    for lab in ("lab01", "lab02", "lab04"):
+        shutil.copy2(os.path.join(os.path.dirname(GRADE), lab + "_test"), partial_bin)
+    rc, out = grade("--bin", partial_bin)
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip().startswith("lab0")}
+    expect("does not compile" in lines.get("lab03", "") and "100/100" in lines.get("lab02", ""), f"lab03 not built:\n{out}")
+    expect(all("blocked by lab03" in lines.get(lab, "") for lab in ("lab05", "lab06")), f"labs after lab03:\n{out}")
 
     # A result file that cannot be written: exit 3 naming it, nothing claimed.
     bad = os.path.join(scratch, "no-such-folder", "results.json")

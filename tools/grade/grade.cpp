@@ -30,13 +30,32 @@ int total_max(const std::vector<LabResult>& labs) {
 
 namespace {
 
+// The first lab, following `depends` down from spec, whose test program is missing while
+// every lab it depends on was built: the one whose own code does not compile.
+const LabSpec* first_unbuilt(const LabSpec& spec, const GradeRequest& request) {
+    for (const auto& id : spec.depends)
+        if (const LabSpec* dep = request.manifest->find(id); dep && !fs::exists(request.bin_dir / (id + "_test")))
+            return first_unbuilt(*dep, request);
+    return &spec;
+}
+
+// Why a lab's test program is missing: an earlier lab it depends on does not build (then it
+// is blocked, not broken), or its own code does not (the `grade` target removes the program
+// of a lab that fails to build, so an old copy is never graded).
+std::string not_built(const LabSpec& spec, const GradeRequest& request) {
+    const LabSpec* cause = first_unbuilt(spec, request);
+    if (cause != &spec) return "blocked by " + cause->id + ": it does not compile yet, so this lab cannot be built";
+    return "not built: " + spec.id + " does not compile (the build's errors are above; nnlab test " + spec.id +
+           " shows them again) or was never built";
+}
+
 LabResult grade_lab(const LabSpec& spec, const GradeRequest& request) {
     LabResult lab;
     lab.spec = &spec;
     const fs::path program = request.bin_dir / (spec.id + "_test");
     if (auto review = request.lab_reviews.find(spec.id); review != request.lab_reviews.end()) lab.review = review->second;
     if (auto problem = request.lab_problems.find(spec.id); problem != request.lab_problems.end()) lab.problem = problem->second;
-    else if (!fs::exists(program)) lab.problem = "not built: " + program.string() + " is missing (build it first)";
+    else if (!fs::exists(program)) lab.problem = not_built(spec, request);
     for (const auto& test : spec.tests) {
         TestResult t{spec.id, test.name, 0, test.points, test.hidden, "failed", "", "", ""};
         if (!lab.problem.empty()) {
