@@ -40,14 +40,29 @@ def run(args, cwd, ok=True, env=None):
 
 
 def readme_commands(readme):
-    """The commands of the README's sh blocks, but the apt-get line (CI installs from the top README)."""
+    """The command lines of the README's sh blocks, in order, but those that install packages
+    with sudo (CI installs from the top README's apt line)."""
     commands = []
     for block in re.findall(r"```sh\n(.*?)```", open(readme).read(), re.S):
         for line in block.splitlines():
             line = line.split("  #")[0].strip()
-            if line and not line.startswith("sudo apt-get"):
-                commands.append(line.split())
+            if line and "sudo " not in line:
+                commands.append(line)
     return commands
+
+
+# What each README command must do in a fresh handout whose labs are all TODOs: exit 0, or
+# fail (the tests fail on their TODOs; reset without a terminal refuses without --yes).
+# `nnlab watch` is interactive: tools.nnlab_command drives it in a terminal.
+MUST_FAIL = ("ctest ", "nnlab test", "nnlab reset")
+INTERACTIVE = ("nnlab watch",)
+
+
+def run_readme_line(line, student, env):
+    """Runs one README line as the student's shell would (bash, from the handout's folder,
+    with the setup's PATH line in effect)."""
+    env = dict(env, PATH=os.path.join(student, "build/student/bin") + os.pathsep + env["PATH"])
+    return run(["bash", "-c", line], cwd=student, ok=False, env=env)
 
 
 with tempfile.TemporaryDirectory(prefix="nnlab-release-") as scratch:
@@ -109,13 +124,18 @@ with tempfile.TemporaryDirectory(prefix="nnlab-release-") as scratch:
             os.symlink(os.path.join(DATA, "mnist"), os.path.join(student, "data", "mnist"))
         env = dict(os.environ, CMAKE_BUILD_PARALLEL_LEVEL="2")
         commands = readme_commands(os.path.join(student, "README.md"))
-        expect(["cmake", "--workflow", "--preset", "student"] in commands, f"README commands: {commands}")
-        for command in commands:
-            if "train" in command:
-                continue  # after the labs are done, below
-            r = run(command, cwd=student, ok=False, env=env)
-            expected_fail = command[0] == "ctest"  # every lab test fails on its TODO
-            expect((r.returncode != 0) == expected_fail, f"{' '.join(command)}: exit {r.returncode}\n{r.stdout[-3000:]}")
+        expect("cmake --workflow --preset student" in commands, f"README commands: {commands}")
+        lab01 = os.path.join(student, "labs/lab01_matrix/matrix_ops.cpp")
+        stub = open(lab01).read()
+        for line in commands:
+            if "train" in line or line.startswith(INTERACTIVE):
+                continue  # train: after the labs are done, below
+            r = run_readme_line(line, student, env)
+            must_fail = line.startswith(MUST_FAIL)
+            expect((r.returncode != 0) == must_fail, f"{line}: exit {r.returncode}\n{r.stdout[-3000:]}")
+        expect(open(lab01).read() == stub, "a README command changed the student's lab file")
+        if "nnlab handin" in commands:
+            expect(os.path.isfile(os.path.join(student, "handin.zip")), "nnlab handin wrote no handin.zip")
         grade = os.path.join(student, "build/student/bin/nnlab-grade")
         results = os.path.join(scratch, "todo.json")
         run([grade, "--json", results], cwd=student)
@@ -133,7 +153,8 @@ with tempfile.TemporaryDirectory(prefix="nnlab-release-") as scratch:
         expect(r.returncode == 0 and json.load(open(results))["score"] == full, f"solutions in the handout:\n{r.stdout}")
         train = [c for c in commands if "train" in c]
         expect(len(train) == 1, f"the README's train command: {train}")
-        run(train[0], cwd=student, env=env)
+        r = run_readme_line(train[0], student, env)
+        expect(r.returncode == 0, f"{train[0]}: exit {r.returncode}\n{r.stdout[-3000:]}")
         models = [os.path.join(d, "model.bin") for d, _, files in os.walk(os.path.join(student, "runs")) if "model.bin" in files]
         expect(len(models) == 1, f"a trained model in runs/: {models}")
 

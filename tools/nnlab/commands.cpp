@@ -233,7 +233,7 @@ int reset_command(const Project& project, const std::string& id, bool yes) {
         backup = project.state_dir() / "backups" / (lab.id + "-" + timestamp() + "-" + std::to_string(n));
     std::cout << "nnlab reset " << lab.id << " puts back the release version of:\n";
     for (const auto& [mine, release] : files) std::cout << "  " << fs::relative(mine, project.root).string() << "\n";
-    std::cout << "Your current version is kept in " << fs::relative(backup, project.root).string() << "/.\n";
+    std::cout << "Your current version will be kept in " << fs::relative(backup, project.root).string() << "/.\n";
     if (!yes) {
         if (!::isatty(0)) {
             std::cerr << "nnlab: error: reset needs a yes: run it in a terminal, or add --yes\n";
