@@ -104,6 +104,21 @@ with tempfile.TemporaryDirectory(prefix="nnlab-release-") as scratch:
     expect("Hidden" not in lab03 and "NNLAB_LAB(lab03, \"ReLU\", 100)" in lab03, "the hidden test reached the handout")
     expect([l["points"] for l in json.load(open(os.path.join(part, "labs.json")))["labs"]] == [100, 100, 100],
            "the released lab03 total is not its visible points")
+    # Releasing again keeps the starters already handed out: a TODO comment edited since in
+    # lab01's solution reaches the handout only with --update-starters.
+    lab01_rel = "labs/lab01_matrix/matrix_ops.cpp"
+    released = open(os.path.join(part, lab01_rel)).read()
+    solution = os.path.join(src, "solutions/lab01_matrix/matrix_ops.cpp")
+    revised = open(solution).read().replace("// TODO(lab01)", "// TODO(lab01, revised)", 1)
+    open(solution, "w").write(revised)
+    run([os.path.join(src, "scripts", "make-labs"), "--force"], cwd=src)
+    r = run([release, "part", "--labs", "lab01-lab03"], cwd=scratch, ok=False)
+    expect(r.returncode == 0 and open(os.path.join(part, lab01_rel)).read() == released
+           and open(os.path.join(part, ".nnlab/pristine", lab01_rel)).read() == released
+           and "kept " + lab01_rel in r.stdout, f"re-release kept lab01's starter: {r.stdout}")
+    r = run([release, "part", "--labs", "lab01-lab03", "--update-starters"], cwd=scratch, ok=False)
+    expect(r.returncode == 0 and "revised" in open(os.path.join(part, lab01_rel)).read(),
+           f"--update-starters: {r.stdout}")
     # Releasing again over a previous release replaces it.
     r = run([release, "part", "--labs", "lab01,lab02"], cwd=scratch, ok=False)
     expect(r.returncode == 0 and not os.path.exists(os.path.join(part, "labs/lab03_relu")),
