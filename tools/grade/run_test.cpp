@@ -307,13 +307,20 @@ int run_command(const std::vector<std::string>& argv, std::string& output, doubl
 Outcome run_test(const fs::path& program, const std::string& lab, const std::string& test, const Limits& limits,
                  const std::vector<std::string>& extra_env) {
     const std::string nonce = make_nonce();
-    const std::vector<std::string> argv = {program.string(), "--gtest_filter=" + test, "--nnlab-record-fd=3",
+    std::error_code ec;  // its real path: nobody (below) may not pass through a private folder's link
+    const fs::path real = fs::weakly_canonical(program, ec);
+    const std::vector<std::string> argv = {(ec ? program : real).string(), "--gtest_filter=" + test, "--nnlab-record-fd=3",
                                            "--nnlab-quiet", "--gtest_color=no"};
     std::vector<std::string> extra = extra_env;
     extra.push_back("NNLAB_RECORD_NONCE=" + nonce);
     Child child;
     std::string error;
-    if (!spawn(child, argv, environment_with(extra), true, error, {}, limits.test)) return {"failed", "", error, ""};
+    if (!spawn(child, argv, environment_with(extra), true, error, {}, limits.test)) {
+        if (limits.test.drop_root && ::geteuid() == 0 && error.find(std::strerror(EACCES)) != std::string::npos)
+            error += " (as root, nnlab-grade runs each test as nobody: the grading tree and every folder above it "
+                     "must be readable and searchable by others)";
+        return {"failed", "", error, ""};
+    }
     supervise(child, limits.timeout_s, limits.grace_s, 1 << 16);
     kill_strays();  // whatever it started (a daemon, setsid) dies with it
 
