@@ -232,6 +232,29 @@ with tempfile.TemporaryDirectory(prefix="nnlab-hostile-") as scratch:
     rc, out, rows, g = grade(scratch, submission(scratch, "solutions_only"), ["lab03"])
     expect("REVIEW" not in out and lab_score(rows, "lab03") == 100, f"solutions flagged:\n{out[-2000:]}")
 
+    # A class (--submissions, the CSV): the REVIEW flag in the status column, the daemon of
+    # one student killed before the gradebook is written (it cannot rewrite it later), the
+    # others' rows intact. worker0 is the shared tree (a link), so nothing is built afresh.
+    batch = os.path.join(scratch, "batch")
+    for name in ("forge_ctor", "escaped_daemon", "solutions_only"):
+        shutil.copytree(submission(scratch, name), os.path.join(batch, "students", name))
+    os.makedirs(os.path.join(batch, "trees"))
+    os.symlink(TREE, os.path.join(batch, "trees", "worker0"))
+    gradebook = os.path.join(batch, "grades.csv")
+    done = subprocess.run([GRADE, "--submissions", os.path.join(batch, "students"), "--csv", gradebook, "--build-dir",
+                           os.path.join(batch, "trees"), "--jobs", "1", "--lab", "lab03"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900)
+    written = open(gradebook).read() if os.path.exists(gradebook) else ""
+    time.sleep(1)
+    rows_csv = {line.split(",")[0]: line for line in written.splitlines()[1:]}
+    expect(done.returncode == 0 and rows_csv.get("forge_ctor", "").count("REVIEW lab03 labs/lab03_relu/relu.cpp:") == 1
+           and rows_csv.get("solutions_only", "").endswith(",,,100,,,,100,ok")
+           and rows_csv.get("escaped_daemon", "").endswith(",,,100,,,,100,REVIEW lab03 labs/lab03_relu/relu.cpp:12: starting processes")
+           and open(gradebook).read() == written and not escapees(),
+           f"batch: exit {done.returncode}\n{written}\n{done.stdout.decode('utf-8', 'replace')[-2000:]}")
+    for pid in escapees():
+        os.kill(int(pid), 9)
+
     # Ctrl-C stops the whole run: exit 130, no test process left behind.
     import signal
     sub = submission(scratch, "endless_loop")
