@@ -66,6 +66,7 @@ def run_readme_line(line, student, env):
 
 
 with tempfile.TemporaryDirectory(prefix="nnlab-release-") as scratch:
+    os.chmod(scratch, 0o755)  # as root, nnlab-grade runs the tests as nobody, who must reach them
     # An instructor tree with one hidden test added to lab03 (its total grows by 10).
     src = os.path.join(scratch, "src")
     shutil.copytree(SOURCE, src, ignore=SKIP, symlinks=True)

@@ -204,6 +204,9 @@ int grade_main(int argc, char** argv) {
         ->capture_default_str()->check(CLI::PositiveNumber);
     app.add_option("--build-memory", o.build_memory_mib, "MiB of address space for the compiler (0: no limit)")
         ->capture_default_str()->check(CLI::NonNegativeNumber);
+    app.add_flag("--as-nobody", o.limits.test.drop_root,
+                 "as root: run each test as nobody (65534), so it cannot write the grading tree (every folder "
+                 "down to the tests and the data must be readable by others)");
     app.add_option("--grace", o.limits.grace_s, "seconds between SIGTERM and SIGKILL")->capture_default_str()->check(CLI::NonNegativeNumber);
     auto* single = app.add_option("--submission", o.submission, "grade a hand-in (a folder or a .zip)")->check(CLI::ExistingPath);
     auto* batch = app.add_option("--submissions", o.submissions, "grade every folder or .zip in this folder")->check(CLI::ExistingDirectory);

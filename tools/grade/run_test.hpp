@@ -17,8 +17,10 @@
 
 namespace nnlab::grade {
 
-// Set in the child before exec: its address space (RLIMIT_AS, 0: none), and, when we run
-// as root, the switch to nobody (65534), so a test cannot write the grading tree.
+// Set in the child before exec: its address space (RLIMIT_AS, 0: none), and, when asked
+// (--as-nobody) and we run as root, the switch to nobody (65534), so a test cannot write the
+// grading tree. Asked, not automatic: nobody must then be able to read every folder down to
+// the test programs and the data, which a root user's private folders do not allow.
 struct SpawnLimits {
     rlim_t memory_bytes = 0;
     bool drop_root = false;
@@ -38,7 +40,7 @@ constexpr rlim_t kDefaultTestMemory = rlim_t{2} << 30;  // 2 GiB
 struct Limits {
     double timeout_s = 120;  // per test
     double grace_s = 2;      // between SIGTERM and SIGKILL
-    SpawnLimits test{kDefaultTestMemory, true};
+    SpawnLimits test{kDefaultTestMemory, false};
 };
 
 struct Outcome {
