@@ -17,6 +17,7 @@
 #include <iostream>
 #include <vector>
 
+#include "core/allocator.hpp"
 #include "gemm/float_env.hpp"
 #include "gemm/gemm.hpp"
 #include "lab06_momentum/momentum.hpp"
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
     set_gemm_threads(2);
     bind_gemm_threads_to_cores();
     enable_flush_to_zero();
+    keep_freed_memory();  // as nnlab-train does
     try {
         benchmark::AddCustomContext("gemm_kernel", gemm_kernel_name());  // NNLAB_GEMM_KERNEL is read here
         benchmark::AddCustomContext("gemm_dispatch", gemm_dispatch_note());

@@ -2,8 +2,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <sstream>
 
+#include "core/allocator.hpp"
 #include "core/gradcheck.hpp"
 #include "core/json_escape.hpp"
 #include "core/matrix.hpp"
@@ -142,3 +147,20 @@ TEST(JsonEscape, QuotesBackslashesAndControlCharacters) {
     EXPECT_EQ(json_escape("line\nnext\tcol"), "line\\nnext\\tcol");
     EXPECT_EQ(json_escape(std::string("bell\x07")), "bell\\u0007");
 }
+
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+// A step's matrices (here 1 MiB, batch 128 × 2048 hidden units) come from the heap and stay
+// in it when freed: glibc would otherwise mmap the block, and give it back on free.
+TEST(Allocator, FreedMatricesStayInTheProcess) {
+    keep_freed_memory();
+    const struct mallinfo2 before = mallinfo2();
+    void* block = std::malloc(std::size_t{1} << 20);
+    ASSERT_NE(block, nullptr);
+    const struct mallinfo2 during = mallinfo2();
+    EXPECT_EQ(during.hblks, before.hblks) << "a 1 MiB block was served by mmap";
+    EXPECT_GE(during.uordblks, before.uordblks + (std::size_t{1} << 20)) << "the block is not in the heap";
+    std::free(block);
+    const struct mallinfo2 after = mallinfo2();
+    EXPECT_EQ(after.arena, during.arena) << "the heap was trimmed: the next step faults its pages in again";
+}
+#endif

@@ -9,6 +9,7 @@
 // diverging loss, an existing or unwritable run folder, a failed write); 2 a bad flag.
 #include <iostream>
 
+#include "core/allocator.hpp"
 #include "gemm/float_env.hpp"
 #include "gemm/gemm.hpp"
 #include "train/options.hpp"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
     if (const auto code = nnlab::parse_options(argc, argv, options)) return *code;
     if (options.threads > 0) nnlab::set_gemm_threads(options.threads);
     nnlab::enable_flush_to_zero();  // on each of those threads: subnormals stall training (gemm/float_env.hpp)
+    nnlab::keep_freed_memory();     // a step's matrices are reused, not faulted in again (core/allocator.hpp)
     try {
         const int code = nnlab::train(options);
         nnlab::check_standard_output();
