@@ -305,15 +305,19 @@ void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, 
     });
 }
 
-void gemm(Trans ta, Trans tb, float alpha, const Matrix& A, const Matrix& B, float beta, Matrix& C) {
+void gemm(Trans ta, Trans tb, float alpha, const Matrix& A, const Matrix& B, float beta, Matrix& C,
+          SourceLocation where) {
     const int M = ta == Trans::No ? A.rows() : A.cols();
     const int K = ta == Trans::No ? A.cols() : A.rows();
     const int Kb = tb == Trans::No ? B.rows() : B.cols();
     const int N = tb == Trans::No ? B.cols() : B.rows();
     if (K != Kb || C.rows() != M || C.cols() != N) {
-        throw std::invalid_argument(std::string("gemm: shapes do not fit: op(A) from A ") + A.shape() +
-                                    (ta == Trans::Yes ? "ᵀ" : "") + ", op(B) from B " + B.shape() +
-                                    (tb == Trans::Yes ? "ᵀ" : "") + ", C " + C.shape() + " (op(A): M×K, op(B): K×N, C: M×N)");
+        auto flag = [](Trans t) { return t == Trans::Yes ? "Yes" : "No"; };
+        throw std::invalid_argument("gemm at " + short_path(where.file) + ":" + std::to_string(where.line) +
+                                    " (ta = " + flag(ta) + ", tb = " + flag(tb) + "): shapes do not fit: op(A) from A " +
+                                    A.shape() + (ta == Trans::Yes ? "ᵀ" : "") + ", op(B) from B " + B.shape() +
+                                    (tb == Trans::Yes ? "ᵀ" : "") + ", C " + C.shape() +
+                                    " (op(A): M×K, op(B): K×N, C: M×N)");
     }
     gemm(ta, tb, M, N, K, alpha, A.data(), std::max(1, A.cols()), B.data(), std::max(1, B.cols()), beta, C.data(),
          std::max(1, C.cols()));

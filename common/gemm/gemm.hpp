@@ -21,9 +21,12 @@ enum class Trans { No, Yes };
 void gemm(Trans ta, Trans tb, int M, int N, int K, float alpha, const float* A, int lda, const float* B, int ldb,
           float beta, float* C, int ldc);
 
-// The same on matrices: C = α·op(A)·op(B) + β·C. Throws std::invalid_argument naming
-// the three shapes when they do not fit. C must already have its M×N shape.
-void gemm(Trans ta, Trans tb, float alpha, const Matrix& A, const Matrix& B, float beta, Matrix& C);
+// The same on matrices: C = α·op(A)·op(B) + β·C. C must already have its M×N shape. When
+// the shapes do not fit it throws std::invalid_argument naming the caller's file:line
+// (`where`, filled in by the compiler), the transpose flags and the three shapes:
+//   "gemm at labs/lab02_linear/linear.cpp:47 (ta = Yes, tb = No): shapes do not fit: …"
+void gemm(Trans ta, Trans tb, float alpha, const Matrix& A, const Matrix& B, float beta, Matrix& C,
+          SourceLocation where = SourceLocation::current());
 
 // The textbook triple loop, accumulated in double: slow and obviously right.
 // Tests compare the fast gemm with it; nothing else should call it.

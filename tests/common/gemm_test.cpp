@@ -12,6 +12,7 @@
 #include "gemm/float_env.hpp"
 #include "gemm/gemm.hpp"
 #include "core/random.hpp"
+#include "test_helpers.hpp"
 
 using namespace nnlab;
 
@@ -156,16 +157,19 @@ TEST(Gemm, KZeroScalesCByBeta) {
     for (float v : C) EXPECT_EQ(v, 0.0f) << "β = 0 with K = 0 sets C to zero, NaN included";
 }
 
-TEST(Gemm, ShapeErrorsNameTheShapes) {
+TEST(Gemm, ShapeErrorsNameTheCallerFlagsAndShapes) {
     Matrix A(3, 4), B(5, 6), C(3, 6);
-    try {
-        gemm(Trans::No, Trans::No, 1.0f, A, B, 0.0f, C);
-        FAIL() << "expected std::invalid_argument";
-    } catch (const std::invalid_argument& e) {
-        const std::string what = e.what();
-        EXPECT_NE(what.find("3×4"), std::string::npos) << what;
-        EXPECT_NE(what.find("5×6"), std::string::npos) << what;
-    }
+    const int line = __LINE__ + 1;
+    auto call = [&] { gemm(Trans::No, Trans::No, 1.0f, A, B, 0.0f, C); };  // on its own line: the caller's line
+    EXPECT_THROW_WITH(call(), std::invalid_argument,
+                      {"gemm at tests/common/gemm_test.cpp:" + std::to_string(line) + " (ta = No, tb = No)",
+                       "op(A) from A 3×4, op(B) from B 5×6, C 3×6"});
+    // Transposed: K of Aᵀ (3) and of B (4) differ; the flags and the ᵀ say which way each was read.
+    Matrix At(3, 4), Bt(4, 6), Ct(4, 6);
+    const int line_t = __LINE__ + 1;
+    auto call_t = [&] { gemm(Trans::Yes, Trans::No, 1.0f, At, Bt, 0.0f, Ct); };
+    EXPECT_THROW_WITH(call_t(), std::invalid_argument,
+                      {"gemm_test.cpp:" + std::to_string(line_t) + " (ta = Yes, tb = No)", "A 3×4ᵀ, op(B) from B 4×6"});
     float x = 0;
     EXPECT_THROW(gemm(Trans::No, Trans::No, 2, 2, 3, 1.0f, &x, 2, &x, 2, 0.0f, &x, 2), std::invalid_argument) << "lda < K";
 }
