@@ -6,9 +6,11 @@
 #include <cmath>
 #include <initializer_list>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 
 #include "core/matrix.hpp"
+#include "core/todo.hpp"
 
 namespace nnlab::testing_helpers {
 
@@ -54,6 +56,44 @@ template <class E, class F>
     return ::testing::AssertionFailure() << "nothing was thrown";
 }
 
+// "3×2 and 2×3", "in=0": the parts a rejection's message must name, for a sentence.
+inline std::string name_list(std::initializer_list<std::string> parts) {
+    std::string out;
+    std::size_t i = 0;
+    for (const auto& part : parts) {
+        if (i > 0) out += i + 1 == parts.size() ? " and " : ", ";
+        out += part;
+        ++i;
+    }
+    return out;
+}
+
+// Runs f, which hands `function` input it must reject (a wrong shape, a bad label, a size
+// ≤ 0) described by `input`: "dy of shape 3×2 for an input of shape 2×3". Returns "" when f
+// throws std::invalid_argument naming every one of `parts`; else what to fix, in a sentence.
+// A missing check rarely shows as a shape error: it shows later, as an index out of range
+// (the student edition checks every m(i, j)), or not at all. The sentence names the missing
+// check either way. A TODO's NotImplemented propagates: the grading listener reports it.
+template <class F>
+std::string rejection_problem(F&& f, const std::string& function, const std::string& input,
+                              std::initializer_list<std::string> parts) {
+    const std::string must = ": it must check its input first and throw std::invalid_argument naming " + name_list(parts);
+    try {
+        f();
+    } catch (const std::invalid_argument& e) {
+        const std::string what = e.what();
+        for (const auto& part : parts)
+            if (what.find(part) == std::string::npos)
+                return function + " rejected " + input + ", but its message \"" + what + "\" does not name " + part + ": it must name " + name_list(parts);
+        return "";
+    } catch (const NotImplemented&) {
+        throw;
+    } catch (const std::exception& e) {
+        return function + " accepted " + input + must + ". Without that check it failed later: " + e.what();
+    }
+    return function + " accepted " + input + " without an error" + must;
+}
+
 }  // namespace nnlab::testing_helpers
 
 using nnlab::testing_helpers::reference_matmul;
@@ -63,6 +103,15 @@ using nnlab::testing_helpers::reference_matmul;
 // EXPECT_THROW_WITH(statement, std::invalid_argument, {"2×3", "4×5"})
 #define EXPECT_THROW_WITH(statement, E, ...) \
     EXPECT_TRUE((::nnlab::testing_helpers::throws_with<E>([&] { statement; }, __VA_ARGS__)))
+// EXPECT_REJECTED(relu.backward(Matrix(3, 2)), "ReLU::backward", "dy of shape 3×2 for …", {"3×2", "2×3"})
+// fails with rejection_problem's sentence; it is true when the input was rejected as it must be.
+#define EXPECT_REJECTED(statement, function, input, ...)                                                  \
+    [&] {                                                                                                 \
+        const std::string problem_ =                                                                      \
+            ::nnlab::testing_helpers::rejection_problem([&] { statement; }, function, input, __VA_ARGS__); \
+        if (!problem_.empty()) ADD_FAILURE_AT(__FILE__, __LINE__) << problem_;                           \
+        return problem_.empty();                                                                          \
+    }()
 
 // ---- MNIST for the tests that train on it -------------------------------------------------
 #include "data/dataset.hpp"

@@ -9,6 +9,7 @@ void Momentum::step(const std::vector<Param>& params) {
     //              (velocity[i] belongs to params[i]; on the first call it is empty: each v
     //              starts as zeros of its parameter's shape). Compute η·g as its own product:
     //              with γ = 0 the result then equals lab05's SGD bit for bit, which a test checks.
+    //              A gradient whose shape is not its parameter's: std::invalid_argument naming both.
     // BEGIN SOLUTION
     if (velocity.empty())
         for (const Param& p : params) velocity.emplace_back(p.value->rows(), p.value->cols());

@@ -138,12 +138,14 @@ GRADED_TEST(Lab02Linear, BackwardWithoutDx, 5) {
 GRADED_TEST(Lab02Linear, ShapeErrors, 10) {
     Rng rng(3);
     Linear layer(5, 4, rng);
-    EXPECT_THROW_WITH(layer.forward(Matrix(2, 3)), std::invalid_argument, {"2×3"});
+    EXPECT_REJECTED(layer.forward(Matrix(2, 3)), "Linear::forward", "x of shape 2×3 for a Linear(5, 4) (x: B×5)", {"2×3"});
     layer.forward(Matrix(2, 5));
-    EXPECT_THROW_WITH(layer.backward(Matrix(2, 3)), std::invalid_argument, {"2×3"});
-    EXPECT_THROW_WITH(layer.backward(Matrix(3, 4)), std::invalid_argument, {"3×4"});
+    EXPECT_REJECTED(layer.backward(Matrix(2, 3)),
+                    "Linear::backward", "dy of shape 2×3 after a forward of x 2×5 through a Linear(5, 4) (dy: 2×4)", {"2×3"});
+    EXPECT_REJECTED(layer.backward(Matrix(3, 4)),
+                    "Linear::backward", "dy of shape 3×4 after a forward of x 2×5 through a Linear(5, 4) (dy: 2×4)", {"3×4"});
     // A layer of no inputs or no outputs is a mistake in the caller: say so at once.
-    EXPECT_THROW_WITH(Linear(0, 3, rng), std::invalid_argument, {"in=0"});
-    EXPECT_THROW_WITH(Linear(3, 0, rng), std::invalid_argument, {"out=0"});
-    EXPECT_THROW_WITH(Linear(-2, 3, rng), std::invalid_argument, {"in=-2"});
+    EXPECT_REJECTED(Linear(0, 3, rng), "Linear::Linear", "in = 0, out = 3 (a layer of no inputs)", {"in=0"});
+    EXPECT_REJECTED(Linear(3, 0, rng), "Linear::Linear", "in = 3, out = 0 (a layer of no outputs)", {"out=0"});
+    EXPECT_REJECTED(Linear(-2, 3, rng), "Linear::Linear", "in = -2, out = 3 (a negative size)", {"in=-2"});
 }

@@ -71,5 +71,6 @@ GRADED_TEST(Lab03Relu, BackwardUsesTheSavedInput, 15) {
 GRADED_TEST(Lab03Relu, ShapeMismatch, 10) {
     ReLU relu;
     relu.forward(Matrix(2, 3));
-    EXPECT_THROW_WITH(relu.backward(Matrix(3, 2)), std::invalid_argument, {"3×2", "2×3"});
+    EXPECT_REJECTED(relu.backward(Matrix(3, 2)), "ReLU::backward", "dy of shape 3×2 for an input of shape 2×3",
+                    {"3×2", "2×3"});
 }

@@ -55,6 +55,14 @@ GRADED_TEST(Lab05Sgd, SgdUpdateHandValues, 5) {
     EXPECT_MATRIX_NEAR(w, Matrix(2, 2, {0.95f, 2.1f, 3, 3.8f}), 1e-6f) << "w ← w − η·∇w (a minus: downhill)";
 }
 
+GRADED_TEST(Lab05Sgd, SgdUpdateShapeMismatch, 5) {
+    Matrix w(2, 3);
+    EXPECT_REJECTED(sgd_update(w, Matrix(3, 2), 0.1f), "sgd_update", "grad of shape 3×2 for w of shape 2×3",
+                    {"3×2", "2×3"});
+    EXPECT_REJECTED(sgd_update(w, Matrix(2, 4), 0.1f), "sgd_update", "grad of shape 2×4 for w of shape 2×3",
+                    {"2×4", "2×3"});
+}
+
 GRADED_TEST(Lab05Sgd, ForwardShapes, 5) {
     Network net(6, 5, 3, 1);
     const Matrix f = net.forward(Matrix(4, 6));
@@ -242,7 +250,7 @@ GRADED_TEST(Lab05Sgd, MnistInitialLossNearLog10, 10) {
     EXPECT_NEAR(e.accuracy, 0.1f, 0.07f) << "and right about one time in ten";
 }
 
-GRADED_TEST(Lab05Sgd, MnistOneEpochAbove95Percent, 15) {
+GRADED_TEST(Lab05Sgd, MnistOneEpochAbove95Percent, 10) {
     const Dataset& train = *REQUIRE_MNIST(Split::Train);
     const Dataset& test = *REQUIRE_MNIST(Split::Test);
     Network net(784, 128, 10, 42);

@@ -70,6 +70,12 @@ GRADED_TEST(Lab06Momentum, VelocityStartsAtZeroWithParamShapes, 10) {
     EXPECT_MATRIX_NEAR(net.fc1.W, w_before, 0.0f);
 }
 
+GRADED_TEST(Lab06Momentum, GradientShapeMismatch, 5) {
+    Single s{Matrix(2, 3), Matrix(3, 2)};
+    Momentum opt(0.1f, 0.9f);
+    EXPECT_REJECTED(opt.step(s.params()), "Momentum::step", "a gradient of shape 3×2 for the parameter w of shape 2×3", {"3×2", "2×3"});
+}
+
 GRADED_TEST(Lab06Momentum, GammaZeroIsSgdBitForBit, 20) {
     Rng rng(2);
     Matrix x(16, 6);
@@ -98,7 +104,7 @@ GRADED_TEST(Lab06Momentum, FasterOnAnIllConditionedQuadratic, 20) {
                                              << ": momentum should need well under half";
 }
 
-GRADED_TEST(Lab06Momentum, MnistOneEpochAbove96Percent, 25) {
+GRADED_TEST(Lab06Momentum, MnistOneEpochAbove96Percent, 20) {
     const Dataset& train = *REQUIRE_MNIST(Split::Train);
     const Dataset& test = *REQUIRE_MNIST(Split::Test);
     Network net(784, 128, 10, 42);
