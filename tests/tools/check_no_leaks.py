@@ -67,6 +67,24 @@ def missing_hints(root: Path):
         for todo in hints:
             if todo not in todos:
                 problems.append(f"labs.json: {lab['id']} has hints for {todo}, which is no TODO of labs/{lab['folder']}")
+        problems += unmapped_tests(root, lab)
+    return problems
+
+
+def unmapped_tests(root: Path, lab):
+    """`nnlab hint` shows the hint of the first failing test: every graded test of the lab is in
+    the "tests" of exactly one of its hints, and every test a hint names exists."""
+    graded = re.findall(r"^\s*GRADED_TEST\s*\(\s*(\w+)\s*,\s*(\w+)", (root / lab["test"]).read_text(encoding="utf-8"), re.M)
+    graded = [f"{suite}.{name}" for suite, name in graded]
+    owners = {}
+    for h in lab.get("hints", []):
+        for test in h.get("tests", []):
+            owners.setdefault(test, []).append(h["todo"])
+    problems = [f"labs.json: {lab['id']}: {test} is in the tests of {len(owners.get(test, []))} hints "
+                f"({', '.join(owners.get(test, [])) or 'none'}); it belongs to exactly one" for test in graded
+                if len(owners.get(test, [])) != 1]
+    problems += [f"labs.json: {lab['id']}: the hint for {', '.join(todos)} names {test}, which is no graded test of "
+                 f"{lab['test']}" for test, todos in owners.items() if test not in graded]
     return problems
 
 

@@ -4,7 +4,10 @@
 The copy has the project's labs.json, labs/ and tests/labs/ (and, as a handout has, .nnlab/pristine/).
 cmake and nnlab-grade are stand-ins (NNLAB_CMAKE, NNLAB_GRADE) so every case is fast and
 deterministic: the fake grader passes a lab's two tests when its files hold no
-nnlab::todo( call, the fake cmake fails when a lab file contains "SYNTAX ERROR".
+nnlab::todo( call (a line marked UNREACHABLE does not count: no test reaches it), reports a
+TODO as the real one does ("lab03 · ReLU::forward is still a TODO (…)"), and fails the test a
+"FAKE-FAIL: Suite.Name" comment names, first; the fake cmake fails when a lab file contains
+"SYNTAX ERROR".
 With BUILD_DIR (an instructor build), one last case runs the real cmake and nnlab-grade.
 Each case prints nothing when it passes; a failure says what was expected and what came.
 """
@@ -25,7 +28,7 @@ NNLAB, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 REAL_BUILD = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
 
 FAKE_GRADE = r'''#!/usr/bin/env python3
-import json, os, sys
+import json, os, re, sys
 args = sys.argv[1:]
 manifest = args[args.index("--manifest") + 1]
 records = args[args.index("--records") + 1]
@@ -36,12 +39,18 @@ for lab in json.load(open(manifest))["labs"]:
     if labs and lab["id"] not in labs:
         continue
     text = "".join(open(os.path.join(root, "labs", lab["folder"], f)).read() for f in lab["student_files"])
+    where = f"labs/{lab['folder']}/{lab['student_files'][0]}"
+    for name in re.findall(r"FAKE-FAIL: (\S+)", text):
+        out.append({"lab": lab["id"], "test": name, "points": 0, "max_points": 10, "status": "failed",
+                    "blocked_by": "", "message": "Expected: 1\n  Actual: 0", "where": where + ":1"})
+    reached = "".join(line for line in text.splitlines(True) if "UNREACHABLE" not in line)
+    called = re.search(r'nnlab::todo\("[^"]*", "([^"]*)"\)', reached)
     for n in (1, 2):
-        todo = "nnlab::todo(" in text
+        todo = called is not None
         status = "todo" if todo else "passed"
+        message = f"{lab['id']} · {called.group(1)} is still a TODO ({where}:{n})" if todo else ""
         out.append({"lab": lab["id"], "test": f"Suite.Test{n}", "points": 0 if todo else 50, "max_points": 50,
-                    "status": status, "blocked_by": "", "message": "Expected: 1\n  Actual: 0" if todo else "",
-                    "where": f"labs/{lab['folder']}/{lab['student_files'][0]}:{n}"})
+                    "status": status, "blocked_by": "", "message": message, "where": f"{where}:{n}"})
         if "--verbose" in args:
             print(f"{status.upper()}  {lab['id']}  Suite.Test{n}")
 json.dump(out, open(records, "w"))
@@ -160,6 +169,71 @@ def test_status_test_hint(s):
           "status shows a lab that does not compile with its first error", out)
 
 
+def test_hint_follows_the_failing_test(s):
+    """nnlab hint shows the hint of what the student is stuck on: the first failing or TODO
+    test of the last run (its TODO, else the hint whose "tests" name it), not the first TODO."""
+    for lab in ("lab01", "lab02"):
+        s.solve(lab)
+        s.run("test", lab)
+    path = s.lab_file("lab03")
+    pristine = open(path).read()
+    s.solve("lab03")
+    open(path, "a").write("\n// FAKE-FAIL: Lab03Relu.ShapeMismatch\n")
+    code, out = s.run("test", "lab03")
+    check(code == 1 and "Start with Lab03Relu.ShapeMismatch" in out, "lab03's shape test fails", out)
+    code, out = s.run("hint")
+    check(code == 0 and "(Lab03Relu.ShapeMismatch failed in your last test run)" in out and
+          "lab03 · ReLU::backward" in out and "Level 1" in out,
+          "every TODO written, a backward test failing: the hint is ReLU::backward's", out)
+
+    # forward written, backward still a TODO, but a forward test fails first: forward's hint.
+    forward_done = re.sub(r'nnlab::todo\("lab03", "ReLU::forward"\);', "/* written */", pristine)
+    open(path, "w").write(forward_done + "\n// FAKE-FAIL: Lab03Relu.ForwardHandValues\n")
+    s.run("test", "lab03")
+    code, out = s.run("hint")
+    check("(Lab03Relu.ForwardHandValues failed in your last test run)" in out and "lab03 · ReLU::forward" in out,
+          "a failing forward test before backward's TODO: the hint is ReLU::forward's, not the first TODO left", out)
+
+    # Only the TODO left: the test that hit it names it.
+    open(path, "w").write(forward_done)
+    s.run("test", "lab03")
+    code, out = s.run("hint")
+    check("(Suite.Test1 hit the TODO ReLU::backward in your last test run)" in out and "lab03 · ReLU::backward" in out
+          and "Level 2" in out, "a test that hit a TODO: that TODO's hint (level 2 now: level 1 was shown)", out)
+    progress = json.load(open(os.path.join(s.root, ".nnlab", "progress.json")))
+    check(progress["lab03"].get("stuck") == "Suite.Test1" and progress["lab03"].get("stuck_todo") == "ReLU::backward",
+          f"progress.json records what lab03 is stuck on: {progress.get('lab03')}")
+
+
+def test_next_after_a_finished_lab(s):
+    """Next: names the real next step: a lab whose tests pass is done even with an
+    nnlab::todo call left where no test reaches it; a reset lab is the current one again."""
+    s.solve("lab01")
+    path = s.lab_file("lab01")
+    text = open(path).read().replace("/* written */", 'nnlab::todo("lab01", "matmul");  // UNREACHABLE after a return', 1)
+    open(path, "w").write(text)
+    code, out = s.run("test", "lab01")
+    check(code == 0 and "lab01 is done. Next: lab02 (Linear layer): nnlab test lab02" in out,
+          "a finished lab with an unreachable TODO call names lab02 next, not itself", out)
+    code, out = s.run("status")
+    check("Next: lab02" in out, "status agrees: Next: lab02", out)
+    code, out = s.run("hint")
+    check("lab02 · Linear::Linear" in out, "hint is for lab02, the current lab", out)
+    s.solve("lab02")
+    s.solve("lab04")  # a later lab done before lab03
+    s.run("test", "lab04")
+    code, out = s.run("test", "lab02")
+    check(code == 0 and "lab02 is done. Next: lab03 (ReLU): nnlab test lab03" in out,
+          "with lab04 already done, the lab after lab02 is lab03", out)
+    s.solve("lab03")
+    code, out = s.run("test", "lab03")
+    check(code == 0 and "lab03 is done. Next: lab05" in out, "after lab03 (lab04 done before), Next: lab05", out)
+    code, out = s.run("reset", "lab01", "--yes")
+    check(code == 0, "reset lab01", out)
+    code, out = s.run("hint")
+    check("lab01 · matmul" in out, "after a reset the lab is current again (its last test run was of other files)", out)
+
+
 def test_reset(s):
     path = s.lab_file("lab02")
     pristine = open(path).read()
@@ -275,7 +349,8 @@ def test_real_tools():
 
 
 def main():
-    for case in (test_status_test_hint, test_reset, test_handin, test_watch):
+    for case in (test_status_test_hint, test_hint_follows_the_failing_test, test_next_after_a_finished_lab, test_reset,
+                 test_handin, test_watch):
         s = Scratch()
         try:
             case(s)

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -24,10 +25,10 @@ void remember(const Project& project, const std::map<std::string, LabResult>& re
     auto progress = load_progress(project);
     for (const auto& [id, r] : results) {
         if (!r.built) {
-            progress[id] = {0, std::max<int>(1, progress[id].tests), 0, progress[id].max};
+            progress[id] = {0, std::max<int>(1, progress[id].tests), 0, progress[id].max, "", ""};  // stuck on the build: no test
             continue;
         }
-        progress[id] = {static_cast<int>(r.tests.size()) - r.failing(), static_cast<int>(r.tests.size()), r.score(), r.max()};
+        progress[id] = progress_of(r);
     }
     save_progress(project, progress);
 }
@@ -81,12 +82,23 @@ fs::path pristine_copy(const Project& project, const Lab& lab, const std::string
 
 }  // namespace
 
+Progress progress_of(const LabResult& r) {
+    Progress p{static_cast<int>(r.tests.size()) - r.failing(), static_cast<int>(r.tests.size()), r.score(), r.max(), "", ""};
+    if (const TestResult* t = r.stuck_on()) {
+        p.stuck = t->test;
+        p.stuck_todo = todo_hit(*t);
+    }
+    return p;
+}
+
 const Lab* current_lab(const Project& project) {
+    // The tests decide, as in status: a lab whose last run passed is done even when an
+    // nnlab::todo call is left in its file where no test reaches it (code written above it,
+    // and a return). Counting that call made "lab03 is done. Next: lab03".
     const auto progress = load_progress(project);
     for (const auto& lab : project.labs) {
         auto p = progress.find(lab.id);
-        const bool tested_done = p != progress.end() && p->second.done();
-        if (!todos_left(project, lab).empty() || !tested_done) return &lab;
+        if (p == progress.end() || !p->second.done()) return &lab;
     }
     return nullptr;
 }
@@ -170,10 +182,20 @@ int test_command(const Project& project, const Tools& tools, std::optional<std::
     return 1;
 }
 
-std::string default_hint_todo(const Project& project, const Lab& lab) {
-    const auto todos = todos_left(project, lab);
-    if (!todos.empty()) return todos.front().function;
-    if (!lab.hints.empty()) return lab.hints.front().todo;
+HintChoice default_hint_todo(const Project& project, const Lab& lab) {
+    const auto progress = load_progress(project);
+    if (const auto p = progress.find(lab.id); p != progress.end() && !p->second.stuck.empty()) {
+        const std::string& test = p->second.stuck;
+        for (const auto& h : lab.hints)
+            if (h.todo == p->second.stuck_todo)
+                return {h.todo, test + " hit the TODO " + h.todo + " in your last test run"};
+        for (const auto& h : lab.hints)
+            if (std::find(h.tests.begin(), h.tests.end(), test) != h.tests.end())
+                return {h.todo, test + " failed in your last test run"};
+    }
+    if (const auto todos = todos_left(project, lab); !todos.empty())
+        return {todos.front().function, "the first TODO left (" + todos.front().where + ")"};
+    if (!lab.hints.empty()) return {lab.hints.front().todo, ""};
     throw std::runtime_error(lab.id + " has no hints in labs.json");
 }
 
@@ -210,7 +232,13 @@ int hint_command(const Project& project, std::optional<std::string> id, std::opt
         std::cout << "Every lab is done: no hint needed. (nnlab hint labNN shows one lab's hints.)\n";
         return 0;
     }
-    reveal_hint(project, *lab, todo ? *todo : default_hint_todo(project, *lab), level);
+    if (todo) {
+        reveal_hint(project, *lab, *todo, level);
+        return 0;
+    }
+    const HintChoice choice = default_hint_todo(project, *lab);
+    if (!choice.why.empty()) std::cout << "(" << choice.why << ")\n";
+    reveal_hint(project, *lab, choice.todo, level);
     return 0;
 }
 
@@ -256,6 +284,8 @@ int reset_command(const Project& project, const std::string& id, bool yes) {
         }
     }
     for (const auto& [mine, release] : files) write_text_atomically(mine, read_text(release));
+    auto progress = load_progress(project);  // its last test run was of the files just replaced
+    if (progress.erase(lab.id) > 0) save_progress(project, progress);
     std::cout << "Reset " << lab.id << ". Your previous files: " << fs::relative(backup, project.root).string() << "/\n";
     return 0;
 }

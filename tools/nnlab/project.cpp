@@ -32,7 +32,7 @@ Lab read_lab(const json& j) {
     lab.depends = strings(j, "depends");
     lab.points = j.value("points", 0);
     if (j.contains("hints") && j.at("hints").is_array())
-        for (const auto& h : j.at("hints")) lab.hints.push_back({h.at("todo").get<std::string>(), strings(h, "levels")});
+        for (const auto& h : j.at("hints")) lab.hints.push_back({h.at("todo").get<std::string>(), strings(h, "tests"), strings(h, "levels")});
     if (lab.student_files.empty()) throw std::runtime_error(lab.id + " has no \"student_files\"");
     for (const auto& file : lab.student_files)
         if (file.empty() || file.find("..") != std::string::npos || file.front() == '/')

@@ -11,6 +11,7 @@ namespace nnlab::cli {
 
 struct Hint {
     std::string todo;                 // the function, as its TODO names it: "Linear::backward"
+    std::vector<std::string> tests;   // the graded tests about it: "Lab02Linear.GradientCheckW"
     std::vector<std::string> levels;  // 1 the idea, 2 shapes and calls, 3 the step-by-step plan
 };
 

@@ -56,6 +56,18 @@ const TestResult* LabResult::first_failing() const {
         if (!t.passed()) return &t;
     return nullptr;
 }
+const TestResult* LabResult::stuck_on() const {
+    for (const auto& t : tests)
+        if (t.status == "failed" || t.status == "todo") return &t;
+    return nullptr;
+}
+
+std::string todo_hit(const TestResult& t) {
+    if (t.status != "todo") return "";
+    const auto dot = t.message.find(" · "), end = t.message.find(" is still a TODO");
+    if (dot == std::string::npos || end == std::string::npos || end < dot) return "";
+    return t.message.substr(dot + std::string(" · ").size(), end - dot - std::string(" · ").size());
+}
 
 bool build_lab(const Project& project, const Tools& tools, const Lab& lab, const fs::path& log) {
     SpawnOptions o;

@@ -39,7 +39,14 @@ struct LabResult {
     // The lab it waits for when its tests say "complete labNN first", or "".
     std::string blocked_by() const;
     const TestResult* first_failing() const;
+    // What the student is stuck on: the first test that failed or hit a TODO of this lab
+    // (not one skipped, nor one blocked by an earlier lab), or nullptr.
+    const TestResult* stuck_on() const;
 };
+
+// The TODO a "todo" record hit: "Linear::backward" from "lab02 · Linear::backward is still a
+// TODO (…)"; "" for any other record.
+std::string todo_hit(const TestResult& t);
 
 // Builds the lab's test program (cmake --build <build dir> --target labNN_test nnlab-grade).
 // With `log` empty the compiler writes to the terminal; else to that file.

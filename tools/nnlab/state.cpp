@@ -43,14 +43,16 @@ std::map<std::string, Progress> load_progress(const Project& project) {
     const json j = load(project.state_dir() / "progress.json");
     for (const auto& [lab, p] : j.items())
         if (p.is_object())
-            progress[lab] = {p.value("passed", 0), p.value("tests", 0), p.value("score", 0), p.value("max", 0)};
+            progress[lab] = {p.value("passed", 0), p.value("tests", 0), p.value("score", 0), p.value("max", 0),
+                             p.value("stuck", ""), p.value("stuck_todo", "")};
     return progress;
 }
 
 void save_progress(const Project& project, const std::map<std::string, Progress>& progress) {
     json j = json::object();
     for (const auto& [lab, p] : progress)
-        j[lab] = {{"passed", p.passed}, {"tests", p.tests}, {"score", p.score}, {"max", p.max}};
+        j[lab] = {{"passed", p.passed}, {"tests", p.tests}, {"score", p.score},
+                  {"max", p.max},       {"stuck", p.stuck}, {"stuck_todo", p.stuck_todo}};
     write_text_atomically(project.state_dir() / "progress.json", j.dump(2) + "\n");
 }
 

@@ -154,8 +154,7 @@ bool run_once(const Project& project, const Tools& tools, const Lab& lab, int ru
     LabResult result{lab.id, built, "", {}};
     if (built) result = grade(project, tools, {lab.id}, false, grade_log.path)[lab.id];
     auto progress = load_progress(project);
-    progress[lab.id] = {static_cast<int>(result.tests.size()) - result.failing(), static_cast<int>(result.tests.size()),
-                        result.score(), result.max()};
+    progress[lab.id] = progress_of(result);
     save_progress(project, progress);
 
     if (::isatty(1)) std::cout << "\033[H\033[2J";  // clear the screen, cursor home
@@ -218,7 +217,9 @@ int watch_command(const Project& project, const Tools& tools, std::optional<std:
                     if (key == 'h' || key == 'H') {
                         std::cout << "\n";
                         try {
-                            reveal_hint(project, *lab, default_hint_todo(project, *lab), std::nullopt);
+                            const HintChoice choice = default_hint_todo(project, *lab);
+                            if (!choice.why.empty()) std::cout << "(" << choice.why << ")\n";
+                            reveal_hint(project, *lab, choice.todo, std::nullopt);
                         } catch (const std::exception& e) {
                             std::cout << e.what() << "\n";
                         }
