@@ -7,7 +7,10 @@ Writes OUT_DIR/gemm.png (GFLOP/s against size on square matrices, one line per
 implementation, the measured 1-core FMA peak as a dashed line) and prints a table of every
 shape with the GFLOP/s of each implementation: nnlab's backend that dispatch picked ("auto",
 named in the header), the other backends, OpenBLAS's Haswell (AVX2) and default kernels side
-by side, and the ratios of nnlab (auto, 1 thread) to each OpenBLAS kernel.
+by side, and the ratios of nnlab (auto, 1 thread) to each OpenBLAS kernel. Where the bench
+workflow also left OUT_DIR/train_step.json (train_step_bench) and OUT_DIR/cache_sharing.json
+(cache_sharing_bench), it prints their tables too: samples/s per network and batch with the
+2-thread ÷ 1-thread ratio, and the momentum pass's GB/s after the other core read or wrote.
 """
 import json
 import os
@@ -40,6 +43,50 @@ def load(path):
         shape, impl = "/".join(parts[:3]), "/".join(parts[3:])
         rates[shape][impl] = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
     return peak, rates, ctx
+
+
+def fastest(path, counter):
+    """{run name: counter}, the fastest repetition (the "max" aggregate, else the largest value)."""
+    with open(path) as f:
+        data = json.load(f)
+    best = {}
+    for b in data["benchmarks"]:
+        if b.get("error_occurred") or counter not in b:
+            continue
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") not in ("max",):
+            continue
+        name = b.get("run_name", b["name"])
+        best[name] = max(best.get(name, 0.0), float(b[counter]))
+    return best
+
+
+def print_train_step(path):
+    """samples/s of train_step_bench: one row per network and batch, 1 and 2 threads."""
+    rates = fastest(path, "samples/s")
+    rows = defaultdict(dict)  # (hidden, batch) -> threads -> samples/s
+    for name, rate in rates.items():
+        if not name.startswith("train_step_bench/"):
+            continue
+        args = dict(part.split(":") for part in name.split("/")[1:] if ":" in part)
+        rows[(int(args["hidden"]), int(args["batch"]))][int(args["threads"])] = rate
+    print("\ntrain_step_bench: samples/s of one training step (batch conversion included)\n")
+    print("| hidden | batch | 1 thread | 2 threads | 2t / 1t |")
+    print("|---|---|---|---|---|")
+    for (hidden, batch), r in sorted(rows.items()):
+        one, two = r.get(1), r.get(2)
+        cells = [f"{v / 1e3:.1f} k" if v else "" for v in (one, two)] + [f"{two / one:.2f}×" if one and two else ""]
+        print(f"| {hidden} | {batch} | " + " | ".join(cells) + " |")
+    for name, rate in sorted(rates.items()):
+        if name.startswith("train_step_subnormal/"):
+            print(f"{name}: {rate / 1e3:.1f} k samples/s")
+
+
+def print_cache_sharing(path):
+    """GB/s of cache_sharing_bench's momentum pass, alone and after the other core."""
+    rates = fastest(path, "GB/s")
+    print("\ncache_sharing_bench: the momentum pass on core 0, GB/s\n")
+    for name, rate in sorted(rates.items()):
+        print(f"{name}: {rate:.1f} GB/s")
 
 
 def main():
@@ -95,6 +142,11 @@ def main():
         for b in blas_1t:
             row += f" | {one / r[b]:.2f}×" if one and b in r else " | "
         print(row + " |")
+
+    if os.path.exists(os.path.join(out_dir, "train_step.json")):
+        print_train_step(os.path.join(out_dir, "train_step.json"))
+    if os.path.exists(os.path.join(out_dir, "cache_sharing.json")):
+        print_cache_sharing(os.path.join(out_dir, "cache_sharing.json"))
 
 
 if __name__ == "__main__":
