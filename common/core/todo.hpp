@@ -1,9 +1,10 @@
 // todo.hpp — how an unfinished lab function reports itself.
 //
-// scripts/make-labs replaces every solution region in solutions/ by a call to
-// nnlab::todo("lab02", "Linear::backward"). The call throws NotImplemented, so the student
-// edition compiles, runs, and each test fails with a message that names the lab, the
-// function and the file:line to edit — instead of crashing or printing garbage.
+// Every function a student writes starts as a call nnlab::todo("lab02", "Linear::backward")
+// (the instructors' scripts/make-labs puts it where the solution goes). The call throws
+// NotImplemented, so the student edition compiles, runs, and each test fails with a message
+// that names the lab, the function and the file:line to edit — instead of crashing or
+// printing garbage.
 #pragma once
 
 #include <stdexcept>

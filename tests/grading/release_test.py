@@ -129,6 +129,20 @@ with tempfile.TemporaryDirectory(prefix="nnlab-release-") as scratch:
             expect("solutions" not in name, f"a file named for solutions: {os.path.join(dirpath, name)}")
     expect(not os.path.exists(os.path.join(part, "solutions")) and not os.path.exists(os.path.join(part, "tests/grading")),
            "solutions/ or the instructor's tests in the handout")
+    expect(not os.path.exists(os.path.join(part, "tools/grade/autograder")), "the instructor's autograder in the handout")
+    # A comment a student reads makes sense in the handout: it never sends them to solutions/.
+    for dirpath, dirs, files in os.walk(part):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        for name in files:
+            path = os.path.join(dirpath, name)
+            try:
+                lines = open(path, encoding="utf-8").read().splitlines()
+            except (UnicodeDecodeError, OSError):
+                continue
+            for number, line in enumerate(lines, 1):
+                comment = line.split("//", 1)[1] if "//" in line else line.lstrip()[1:] if line.lstrip().startswith("#") else ""
+                expect("solutions/" not in comment,
+                       f"{os.path.relpath(path, part)}:{number} names solutions/, which a handout has not: {line.strip()}")
 
     if not QUICK:
         # The full handout, used as a student would from a clean copy.

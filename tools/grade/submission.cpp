@@ -72,7 +72,7 @@ void sync_folder(const fs::path& from, const fs::path& to, const std::set<fs::pa
 enum class Found { no, yes, too_large, link };
 
 // A lab file is taken only when it is a regular file whose every path component below the
-// root is a real folder, never a symbolic link (a `labs` → the solutions link), and whose
+// root is a real folder, never a symbolic link (a `labs` link to someone else's labs), and whose
 // real path stays inside the root.
 Found examine(const fs::path& root, const fs::path& p, std::uintmax_t& size) {
     std::error_code ec;

@@ -65,7 +65,7 @@ std::string sha256_hex(const std::string& bytes) {
 }
 
 // Where a lab file's release version comes from: the copy the handout keeps in
-// .nnlab/pristine/, or (in the maintainers' repository) make-labs run on solutions/.
+// .nnlab/pristine/ (in the instructors' repository, which keeps none, scripts/make-labs writes one).
 fs::path pristine_copy(const Project& project, const Lab& lab, const std::string& file, const fs::path& scratch) {
     const fs::path kept = project.state_dir() / "pristine" / "labs" / lab.folder / file;
     if (fs::exists(kept)) return kept;
