@@ -37,8 +37,9 @@ public:
     float* row(int r) { return data_.get() + static_cast<std::size_t>(r) * cols_; }
     const float* row(int r) const { return data_.get() + static_cast<std::size_t>(r) * cols_; }
 
-    // Element access. The student edition checks every index (nnlab::edition defines
-    // NNLAB_CHECKED_ELEMENTS there): m(2, 3) on a 2×3 matrix throws std::out_of_range naming
+    // Element access. The student edition checks every index (the root CMakeLists.txt defines
+    // NNLAB_CHECKED_ELEMENTS for all of its build, so every part of a program agrees on
+    // this class): m(2, 3) on a 2×3 matrix throws std::out_of_range naming
     // the index, the shape and the file:line of the call, so an off-by-one loop bound fails
     // where it was written instead of reading a neighbour's memory. The instructor edition
     // leaves inner loops unchecked.
