@@ -6,6 +6,7 @@ lab, a result that cannot be written, a bad manifest, an unknown lab.
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,8 +22,9 @@ def expect(condition, what):
         failures.append(what)
 
 
-def grade(*args):
-    done = subprocess.run([GRADE, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+def grade(*args, env=None):
+    done = subprocess.run([GRADE, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600,
+                          env=env)
     return done.returncode, done.stdout
 
 
@@ -78,6 +80,14 @@ with tempfile.TemporaryDirectory(prefix="nnlab-grade-cli-") as scratch:
     expect(rc == 2 and wrong in out, f"broken manifest: exit {rc}\n{out}")
     rc, out = grade("--lab", "lab99")
     expect(rc == 2 and "lab99" in out, f"--lab lab99: exit {rc}\n{out}")
+    # Without MNIST, lab05's MNIST tests skip and the rest pass: "Next:" says to fetch the
+    # data, not to go back to lab05's README.
+    empty = os.path.join(scratch, "no-data")
+    os.makedirs(empty)
+    rc, out = grade("--lab", "lab05", env=dict(os.environ, NNLAB_DATA_DIR=empty))
+    expect(rc == 0 and re.search(r"Next: lab05's tests pass but \d+ were skipped: MNIST is not in .*no-data/mnist; "
+                                 r"fetch it with: cmake -P data/fetch.cmake mnist; then grade again", out) is not None
+           and "lab05's README" not in out, f"lab05 without MNIST, Next:\n{out}")
 
 for f in failures:
     print("FAIL:", f)

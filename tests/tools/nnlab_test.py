@@ -5,8 +5,8 @@ The copy has the project's labs.json, labs/ and tests/labs/ (and, as a handout h
 cmake and nnlab-grade are stand-ins (NNLAB_CMAKE, NNLAB_GRADE) so every case is fast and
 deterministic: the fake grader passes a lab's two tests when its files hold no
 nnlab::todo( call (a line marked UNREACHABLE does not count: no test reaches it), reports a
-TODO as the real one does ("lab03 · ReLU::forward is still a TODO (…)"), and fails the test a
-"FAKE-FAIL: Suite.Name" comment names, first; the fake cmake fails when a lab file contains
+TODO as the real one does ("lab03 · ReLU::forward is still a TODO (…)"), and fails (skips) the
+test a "FAKE-FAIL: Suite.Name" ("FAKE-SKIP: …") comment names, first; the fake cmake fails when a lab file contains
 "SYNTAX ERROR".
 With BUILD_DIR (an instructor build), one last case runs the real cmake and nnlab-grade.
 Each case prints nothing when it passes; a failure says what was expected and what came.
@@ -40,6 +40,10 @@ for lab in json.load(open(manifest))["labs"]:
         continue
     text = "".join(open(os.path.join(root, "labs", lab["folder"], f)).read() for f in lab["student_files"])
     where = f"labs/{lab['folder']}/{lab['student_files'][0]}"
+    for name in re.findall(r"FAKE-SKIP: (\S+)", text):
+        out.append({"lab": lab["id"], "test": name, "points": 0, "max_points": 10, "status": "skipped",
+                    "blocked_by": "", "where": "", "message": "MNIST is not in data/mnist; fetch it with: "
+                    "cmake -P data/fetch.cmake mnist"})
     for name in re.findall(r"FAKE-FAIL: (\S+)", text):
         out.append({"lab": lab["id"], "test": name, "points": 0, "max_points": 10, "status": "failed",
                     "blocked_by": "", "message": "Expected: 1\n  Actual: 0", "where": where + ":1"})
@@ -228,6 +232,16 @@ def test_next_after_a_finished_lab(s):
     s.solve("lab03")
     code, out = s.run("test", "lab03")
     check(code == 0 and "lab03 is done. Next: lab05" in out, "after lab03 (lab04 done before), Next: lab05", out)
+    s.solve("lab05")
+    open(s.lab_file("lab05"), "a").write("\n// FAKE-SKIP: Lab05Sgd.MnistOneEpochAbove95Percent\n")
+    code, out = s.run("test", "lab05")
+    check(code == 1 and "The tests that ran pass; 1 was skipped: MNIST is not in data/mnist; fetch it with: cmake -P "
+          "data/fetch.cmake mnist; then nnlab test lab05 again" in out and "Start with" not in out,
+          "lab05 with a skipped MNIST test: fetch the data, not 'start with' the skipped test", out)
+    code, out = s.run("status")
+    check(re.search(r"lab05\s+SGD training loop\s+the tests that ran pass, 1 skipped \(100/110\)", out) is not None and
+          "Next: lab05's tests pass but some were skipped: MNIST is not in data/mnist; fetch it with: cmake -P "
+          "data/fetch.cmake mnist; then nnlab test lab05" in out, "status: Next: fetch MNIST, then test lab05", out)
     code, out = s.run("reset", "lab01", "--yes")
     check(code == 0, "reset lab01", out)
     code, out = s.run("hint")

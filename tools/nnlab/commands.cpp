@@ -132,6 +132,8 @@ int status_command(const Project& project, const Tools& tools) {
         if (!r.built) state = "does not compile: " + r.build_log.substr(0, r.build_log.find('\n'));
         else if (r.done()) state = "done (" + std::to_string(r.score()) + "/" + std::to_string(r.max()) + ")";
         else if (!r.blocked_by().empty()) state = "blocked by " + r.blocked_by();
+        else if (r.only_skipped()) state = "the tests that ran pass, " + std::to_string(r.failing()) + " skipped (" +
+                                           std::to_string(r.score()) + "/" + std::to_string(r.max()) + ")";
         else if (r.tests.empty()) state = "no tests ran";
         else state = std::to_string(r.failing()) + " of " + std::to_string(r.tests.size()) + " failing (" +
                      std::to_string(r.score()) + "/" + std::to_string(r.max()) + ")";
@@ -141,7 +143,10 @@ int status_command(const Project& project, const Tools& tools) {
                   << "\n";
         if (!next && !r.done()) next = &lab;
     }
-    if (next)
+    if (const TestResult* skip = next ? results[next->id].only_skipped() : nullptr)
+        std::cout << "\nNext: " << next->id << "'s tests pass but some were skipped: " << skip->message
+                  << "; then nnlab test " << next->id << "\n";
+    else if (next)
         std::cout << "\nNext: " << next->id << " (" << next->title << "): read labs/" << next->folder
                   << "/README.md, then nnlab test " << next->id << " (or nnlab watch)\n";
     else
@@ -174,7 +179,11 @@ int test_command(const Project& project, const Tools& tools, std::optional<std::
         else std::cout << lab->id << " is done, and so is every lab: nnlab handin\n";
         return 0;
     }
-    if (!r.blocked_by().empty())
+    if (const TestResult* skip = r.only_skipped())
+        std::cout << "The tests that ran pass; " << plural(r.failing(), "was", "were") << " skipped: " << skip->message
+                  << "; then nnlab test "
+                  << lab->id << " again\n";
+    else if (!r.blocked_by().empty())
         std::cout << lab->id << " uses " << r.blocked_by() << ", which is not finished: nnlab test " << r.blocked_by() << "\n";
     else if (const TestResult* t = r.first_failing())
         std::cout << "Start with " << t->test << (t->where.empty() ? "" : " (" + t->where + ")")

@@ -62,6 +62,15 @@ const TestResult* LabResult::stuck_on() const {
     return nullptr;
 }
 
+const TestResult* LabResult::only_skipped() const {
+    const TestResult* first = nullptr;
+    for (const auto& t : tests) {
+        if (t.status == "skipped" && !first) first = &t;
+        else if (t.status != "skipped" && !t.passed()) return nullptr;
+    }
+    return built ? first : nullptr;
+}
+
 std::string todo_hit(const TestResult& t) {
     if (t.status != "todo") return "";
     const auto dot = t.message.find(" · "), end = t.message.find(" is still a TODO");

@@ -42,6 +42,9 @@ struct LabResult {
     // What the student is stuck on: the first test that failed or hit a TODO of this lab
     // (not one skipped, nor one blocked by an earlier lab), or nullptr.
     const TestResult* stuck_on() const;
+    // Every test that ran passed and the others were skipped (MNIST missing, say): the first
+    // skipped one, whose message says what is missing; else nullptr.
+    const TestResult* only_skipped() const;
 };
 
 // The TODO a "todo" record hit: "Linear::backward" from "lab02 · Linear::backward is still a

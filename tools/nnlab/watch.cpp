@@ -170,7 +170,9 @@ bool run_once(const Project& project, const Tools& tools, const Lab& lab, int ru
     } else {
         std::cout << lab.id << ": " << result.tests.size() - result.failing() << " of " << result.tests.size()
                   << " tests pass (" << result.score() << "/" << result.max() << ").\n";
-        if (const TestResult* t = result.first_failing()) {
+        if (const TestResult* skip = result.only_skipped()) {
+            std::cout << "\nThe tests that ran pass; the others were skipped: " << skip->message << "\n";
+        } else if (const TestResult* t = result.first_failing()) {
             std::cout << "\nFirst failing: " << t->test << (t->where.empty() ? "" : "  (" + t->where + ")") << "\n"
                       << t->message << "\n";
         }
