@@ -2,7 +2,8 @@
 //
 // Auto takes, in order:
 //   1. NNLAB_GEMM_KERNEL=portable|avx2|avx512, when set (read once, at first use);
-//   2. AVX-512, when the CPU has it (AVX512F, VL, DQ) and a one-time probe finds its
+//   2. AVX-512, when the CPU has it (AVX512F, VL, DQ), is not an AMD family 19h core (Zen 4:
+//      known to split every 512-bit operation in two), and a one-time probe finds its
 //      micro-kernel at least kAvx512Margin faster than AVX2's;
 //   3. AVX2+FMA, when the CPU has both;
 //   4. portable C++.
@@ -13,6 +14,11 @@
 // AVX-512 kernel ~1.8× faster; half-width ones ~1.0×. The margin keeps a noisy measurement
 // on such a CPU from picking AVX-512, and noise can only ever slow one side down — so on a
 // shared machine the probe errs towards AVX2, which is never slower there.
+// Mostly: on a virtual machine whose host was busy, the probe on a Zen 4 core once measured
+// AVX-512 ≥ 1.15× in a few runs out of forty — and since the two backends split K into
+// different blocks (kc), the last bits of a product, and so a training run's metrics, then
+// differed from one run to the next. Where the CPU family is known to run AVX-512 at half
+// width, the rule decides and the probe is not run: the choice, and the numbers, repeat.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -24,6 +30,9 @@
 
 #ifdef _OPENMP
 #include <omp.h>
+#endif
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
 #endif
 
 #include "gemm/backend.hpp"
@@ -123,6 +132,19 @@ double probe_avx512_speedup() {
 #endif
 }
 
+// The CPU's family as CPUID reports it (base family + extended family), with its vendor:
+// AMD family 19h is Zen 3 and Zen 4, of which only Zen 4 has AVX-512, at half width.
+bool is_amd_family_19h() {
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__builtin_cpu_is("amd") || __get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0) return false;
+    const unsigned base = (eax >> 8) & 0xf, extended = (eax >> 20) & 0xff;
+    return (base == 0xf ? base + extended : base) == 0x19;
+#else
+    return false;
+#endif
+}
+
 // What Auto means on this machine, decided once.
 struct AutoChoice {
     GemmKernel kernel;
@@ -132,6 +154,8 @@ struct AutoChoice {
 AutoChoice decide() {
     if (const char* env = std::getenv("NNLAB_GEMM_KERNEL"); env != nullptr && *env != '\0')
         return {parse_gemm_kernel(env, "NNLAB_GEMM_KERNEL"), std::string("NNLAB_GEMM_KERNEL=") + env};
+    if (cpu_has(GemmKernel::Avx512) && cpu_has(GemmKernel::Avx2) && is_amd_family_19h())
+        return {GemmKernel::Avx2, "AMD family 19h (Zen 4): AVX-512 at half width, no faster than AVX2: avx2"};
     if (cpu_has(GemmKernel::Avx512) && cpu_has(GemmKernel::Avx2)) {
         const double speedup = probe_avx512_speedup();
         char note[96];

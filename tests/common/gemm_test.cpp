@@ -269,6 +269,21 @@ TEST(Gemm, ForcedBackendIsTheOneInUse) {
     }
 }
 
+// On a Zen 4 core (AMD family 19h with AVX-512) the rule picks AVX2 without the probe, so the
+// choice — and with it the last bits of every product — is the same in every run.
+TEST(Gemm, HalfWidthAvx512CoresTakeAvx2ByRule) {
+    if (!gemm_kernel_available(GemmKernel::Avx512) || std::getenv("NNLAB_GEMM_KERNEL") != nullptr)
+        GTEST_SKIP() << "no AVX-512 here, or the backend is forced";
+    set_gemm_kernel(GemmKernel::Auto);
+    const std::string note = gemm_dispatch_note();
+    if (note.rfind("AMD family 19h", 0) == 0) {
+        EXPECT_STREQ(gemm_kernel_name(), "avx2");
+        EXPECT_EQ(note, "AMD family 19h (Zen 4): AVX-512 at half width, no faster than AVX2: avx2");
+    } else {
+        EXPECT_NE(note.find("avx512 probe"), std::string::npos) << note;
+    }
+}
+
 TEST(FloatEnv, FlushToZeroOnEveryGemmThread) {
     // 2⁻¹²⁶ is the smallest normal float; half of it is subnormal, and 2⁻¹²⁰·2⁻¹⁰ = 2⁻¹³⁰ too.
     volatile float tiny = std::ldexp(1.0f, -120), scale = std::ldexp(1.0f, -10);
