@@ -11,9 +11,12 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <thread>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -22,6 +25,8 @@
 #include "data/idx.hpp"
 #include "predict/image.hpp"
 #include "train/model_file.hpp"
+#include "train/thread_choice.hpp"
+#include "gemm/gemm.hpp"
 #include "core/random.hpp"
 #include "tools/run_program.hpp"
 
@@ -236,6 +241,57 @@ TEST(Trainer, SameSeedSameMetricsOnAnyThreadCount) {
     EXPECT_EQ(metrics_without_time(a), metrics_without_time(b)) << "same seed, same threads: same metrics";
     EXPECT_EQ(metrics_without_time(a), metrics_without_time(c)) << "the GEMM is bit-identical on 1 and 2 threads";
     EXPECT_NE(metrics_without_time(a), metrics_without_time(d)) << "another seed, another run";
+}
+
+// Without --threads the trainer times its first steps on every core and on one, keeps the
+// faster, and says so; the metrics are those of any fixed thread count.
+TEST(Trainer, ChoosesItsThreadsByTimingAndKeepsTheMetrics) {
+    const fs::path fixed = run_path("threads-1"), chosen = run_path("threads-auto");
+    ASSERT_EQ(train(small_run(fixed, "--seed 7 --threads 1")).code, 0);
+    const Exec r = train(small_run(chosen, "--seed 7"));
+    ASSERT_EQ(r.code, 0) << r.out;
+    EXPECT_EQ(metrics_without_time(fixed), metrics_without_time(chosen)) << "the thread count changed a number";
+    if (std::thread::hardware_concurrency() < 2 || std::getenv("OMP_NUM_THREADS") != nullptr) return;
+    const std::regex said(
+        R"(threads: \d+ threads in \d epochs?, 1 in \d \(each chosen on the epoch's first steps; the last: [0-9.]+ ms per step on \d+, [0-9.]+ ms on 1\))");
+    EXPECT_TRUE(std::regex_search(r.out, said)) << r.out;
+    EXPECT_NE(read_text(chosen / "config.json").find("\"threads_auto\": true"), std::string::npos);
+    EXPECT_NE(read_text(fixed / "config.json").find("\"threads_auto\": false"), std::string::npos);
+}
+
+// The choice itself, on given step times: 3 warm-up steps, 12 timed on every core, one on
+// a single thread not timed, 12 timed on it; one thread must win by 5%. Each epoch anew.
+TEST(ThreadChoice, KeepsTheFasterWithAMarginForEveryCoreEachEpoch) {
+    struct Case {
+        double most_ms, one_ms;
+        int expected;
+    };
+    ThreadChoice choice(4);
+    EXPECT_EQ(choice.summary(), "");
+    for (const Case c : {Case{1.0, 0.5, 1}, Case{1.0, 0.96, 4}, Case{0.5, 1.0, 4}}) {
+        choice.start_epoch();
+        EXPECT_EQ(gemm_threads(), 4) << "each epoch starts on every core";
+        for (int i = 0; i < 3; ++i) choice.record_step(9.0);  // warm-up: not counted
+        for (int i = 0; i < 12; ++i) choice.record_step(c.most_ms);
+        EXPECT_EQ(gemm_threads(), 1) << "the second half is timed on one thread";
+        choice.record_step(9.0);  // the first step on one thread: not counted
+        for (int i = 0; i < 11; ++i) choice.record_step(c.one_ms);
+        EXPECT_FALSE(choice.decided());
+        choice.record_step(c.one_ms);
+        ASSERT_TRUE(choice.decided());
+        EXPECT_EQ(choice.threads(), c.expected) << c.most_ms << " ms on 4, " << c.one_ms << " ms on 1";
+        EXPECT_EQ(gemm_threads(), c.expected);
+        choice.record_step(0.1);  // decided: later steps change nothing
+        EXPECT_EQ(gemm_threads(), c.expected);
+    }
+    EXPECT_EQ(choice.summary(),
+              "4 threads in 2 epochs, 1 in 1 (each chosen on the epoch's first steps; the last: 0.500 ms per step on 4, "
+              "1.000 ms on 1)");
+    ThreadChoice nothing(1);
+    nothing.start_epoch();
+    EXPECT_TRUE(nothing.decided());
+    EXPECT_EQ(nothing.summary(), "");
+    set_gemm_threads(1);
 }
 
 TEST(Trainer, PlotIsAValidPng) {

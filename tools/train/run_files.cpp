@@ -22,7 +22,8 @@ void write_config(const std::filesystem::path& dir, const Options& o, const Netw
     f << "{\n  \"dataset\": \"" << o.dataset << "\",\n  \"data\": \"" << json_escape(data_folder)
       << "\",\n  \"hidden\": " << net.fc1.out() << ",\n  \"epochs\": " << o.epochs << ",\n  \"batch\": " << o.batch
       << ",\n  \"lr\": " << o.lr << ",\n  \"momentum\": " << o.momentum << ",\n  \"lr_schedule\": \"" << o.schedule
-      << "\",\n  \"seed\": " << o.seed << ",\n  \"threads\": " << gemm_threads() << ",\n  \"resume\": \""
+      << "\",\n  \"seed\": " << o.seed << ",\n  \"threads\": " << gemm_threads()
+      << ",\n  \"threads_auto\": " << (o.threads == 0 && gemm_threads() > 1 ? "true" : "false") << ",\n  \"resume\": \""
       << json_escape(o.resume) << "\",\n  \"edition\": \"" << NNLAB_EDITION_NAME << "\",\n  \"gemm_kernel\": \""
       << gemm_kernel_name() << "\"\n}\n";
     write_file_atomically(dir / "config.json", f.str());

@@ -69,6 +69,13 @@ Network make_network(const Options& o, int inputs) {
     return std::move(m.net);
 }
 
+// "2 threads", or without --threads on a machine of 2 cores "2 threads, or 1 if faster here (…)".
+std::string threads_text(const Options& o) {
+    const int n = gemm_threads();
+    const std::string text = std::to_string(n) + (n == 1 ? " thread" : " threads");
+    return o.threads == 0 && n > 1 ? text + ", or 1 when faster here (timed at each epoch's start)" : text;
+}
+
 // Step 4: the run folder, with config.json and the initial model.bin: from here on there is
 // always a last good model.
 fs::path start_run_folder(const Options& o, const Network& net, const TrainTest& data, const std::string& folder) {
@@ -77,7 +84,7 @@ fs::path start_run_folder(const Options& o, const Network& net, const TrainTest&
     save_model(dir / "model.bin", net, data.train.scale);
     if (!o.quiet)
         std::cout << "nnlab-train · " << NNLAB_EDITION_NAME << " edition · gemm " << gemm_kernel_name() << " · "
-                  << gemm_threads() << (gemm_threads() == 1 ? " thread\n" : " threads\n") << "data: " << data.train.name
+                  << threads_text(o) << "\n" << "data: " << data.train.name
                   << " " << data.train.count << " + test " << data.test.count << " images from " << folder << "\n"
                   << "network: " << net.fc1.in() << " → " << net.fc1.out() << " → " << net.fc2.out()
                   << (o.resume.empty() ? "" : " (resumed from " + o.resume + ")") << " · epochs " << o.epochs
@@ -94,6 +101,7 @@ void report(const Options& o, Network& net, const TrainTest& data, const fs::pat
     write_confusion(dir, net, data.test);
     write_plot_script(dir, "nnlab · " + o.dataset + " · 784-" + std::to_string(net.fc1.out()) + "-10 · batch " +
                                std::to_string(o.batch) + " · lr " + text(o.lr));
+    if (!s.threads.empty() && !o.quiet) std::printf("threads: %s\n", s.threads.c_str());
     std::printf("best test accuracy %.2f%% (epoch %d) · training %.2f s (%.2f s per epoch) · %.0f samples/s · "
                 "wall %.2f s · peak memory %.0f MB\n",
                 100.0 * s.best_accuracy, s.best_epoch, s.train_seconds, s.train_seconds / o.epochs,

@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <vector>
 
+#include "gemm/gemm.hpp"
 #include "lab06_momentum/momentum.hpp"
 #include "train/model_file.hpp"
 #include "train/progress_bar.hpp"
 #include "train/run_files.hpp"
+#include "train/thread_choice.hpp"
 
 namespace nnlab {
 
@@ -22,6 +24,7 @@ struct LoopState {
     Rng shuffle_rng;
     std::vector<MetricsRow> rows;
     long step = 0, total_steps;
+    ThreadChoice threads;  // without --threads: every core or one, whichever steps faster, each epoch
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -49,6 +52,7 @@ float train_one_epoch(LoopState& s, Network& net, const Dataset& train, int epoc
             diverged(s, epoch, "the loss became " + text(loss) + " in epoch " + std::to_string(epoch) + " after " +
                                    std::to_string(done) + " samples: training diverged and stopped.\n");
         }
+        s.threads.after_step();
         ++s.step;
         running += loss, ++running_n;
         epoch_sum += loss, ++epoch_n;
@@ -62,6 +66,7 @@ float train_one_epoch(LoopState& s, Network& net, const Dataset& train, int epoc
             s.optimizer.lr = static_cast<float>(o.lr * 0.5 * (1 + std::cos(M_PI * static_cast<double>(s.step) / s.total_steps)));
         bar.update(done, static_cast<float>(epoch_sum / epoch_n));
     };
+    s.threads.start_epoch();
     const float loss = train_epoch(net, train, o.batch, s.optimizer, s.shuffle_rng, on_batch);
     bar.finish();
     return loss;
@@ -71,7 +76,8 @@ float train_one_epoch(LoopState& s, Network& net, const Dataset& train, int epoc
 
 TrainingSummary run_epochs(Network& net, const TrainTest& data, const Options& o, const std::filesystem::path& run_dir) {
     const long steps_per_epoch = (data.train.count + o.batch - 1) / o.batch;
-    LoopState s{o, run_dir, Momentum(o.lr, o.momentum), Rng(o.seed), {}, 0, steps_per_epoch * o.epochs};
+    LoopState s{o,  run_dir, Momentum(o.lr, o.momentum), Rng(o.seed), {}, 0, steps_per_epoch * o.epochs,
+                ThreadChoice(o.threads > 0 ? 0 : gemm_threads())};
     TrainingSummary summary;
     for (int epoch = 1; epoch <= o.epochs; ++epoch) {
         const float lr_at_start = s.optimizer.lr;
@@ -92,6 +98,7 @@ TrainingSummary run_epochs(Network& net, const TrainTest& data, const Options& o
                         static_cast<double>(train_loss), static_cast<double>(e.loss), 100.0 * e.accuracy, seconds);
         std::fflush(stdout);
     }
+    summary.threads = s.threads.summary();
     return summary;
 }
 

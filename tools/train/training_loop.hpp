@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <stdexcept>
+#include <string>
 
 #include "data/dataset.hpp"
 #include "lab05_sgd/network.hpp"
@@ -23,6 +24,7 @@ struct TrainingSummary {
     float best_accuracy = 0;  // the best test accuracy after an epoch, 0..1
     int best_epoch = 0;
     double train_seconds = 0;  // in train_epoch, without the evaluations and the writes
+    std::string threads;       // how many threads were chosen, and why ("" when --threads said)
 };
 
 // Trains `net` for o.epochs epochs on data.train, evaluating on data.test after each; saves
