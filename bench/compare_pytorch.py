@@ -90,6 +90,11 @@ def main():
                    help="nnlab's GEMM backend (NNLAB_GEMM_KERNEL); auto: the one dispatch picks")
     p.add_argument("--trainer", default=os.path.join(ROOT, "build", "instructor", "bin", "nnlab-train"))
     a = p.parse_args()
+    # PyTorch's set_num_threads sizes its own pool only: the BLAS under it (Debian's libblas,
+    # OpenBLAS where installed) starts a thread per core unless told otherwise, before it is
+    # loaded — measured: torch.mm at 174–187 GFLOP/s "on 1 thread" of a 118 GFLOP/s core.
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+        os.environ[var] = str(a.threads)
     try:
         import torch  # noqa: F401
     except ImportError:
