@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "data/gzip_reader.hpp"
+#include "data/huge_pages.hpp"
 #include "data/read_file.hpp"
 
 namespace nnlab {
@@ -115,7 +116,7 @@ IdxArray parse_gzip(const std::vector<std::uint8_t>& compressed, const std::stri
         fail(name, "the header says " + h.shape + " = " + std::to_string(h.count) + " bytes, more than a " +
                        std::to_string(compressed.size()) + "-byte gzip file can hold");
     IdxArray array{h.dims, {}};
-    array.data.reserve(static_cast<std::size_t>(h.count));
+    reserve_in_huge_pages(array.data, static_cast<std::size_t>(h.count));  // a data set is read at random
     constexpr std::size_t kStep = std::size_t{1} << 22;  // 4 MiB
     for (std::size_t done = 0; done < h.count;) {
         const std::size_t n = std::min<std::size_t>(kStep, static_cast<std::size_t>(h.count) - done);

@@ -1,5 +1,7 @@
 #include "read_file.hpp"
 
+#include "data/huge_pages.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +41,9 @@ std::string read_regular_file(const std::string& path, std::size_t max_bytes, st
     const auto size = static_cast<std::uint64_t>(st.st_size);
     if (size > max_bytes)
         return std::to_string(size) + " bytes, more than the " + std::to_string(max_bytes) + " this reader accepts";
+    bytes.clear();
+    bytes.shrink_to_fit();
+    reserve_in_huge_pages(bytes, static_cast<std::size_t>(size));  // a data set is read at random
     bytes.resize(static_cast<std::size_t>(size));
     std::size_t done = 0;
     while (done < bytes.size()) {

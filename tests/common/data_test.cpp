@@ -3,13 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdint>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "data/dataset.hpp"
+#include "data/huge_pages.hpp"
 #include "data/idx.hpp"
 #include "core/random.hpp"
 
@@ -235,4 +239,41 @@ TEST(RealData, FashionMnist) {
     std::array<int, 10> six_thousand;
     six_thousand.fill(6000);
     check_real("fashion-mnist", six_thousand, kFashionScale);
+}
+
+// The kernel's setting for transparent huge pages, "[madvise]" etc., or "" where there is none.
+std::string thp_setting(const char* which) {
+    std::ifstream f(std::string("/sys/kernel/mm/transparent_hugepage/") + which);
+    std::string line;
+    std::getline(f, line);
+    return line;
+}
+
+// kB of the mapping that holds `p` backed by huge pages (/proc/self/smaps), −1 if not found.
+long huge_kb_around(const void* p) {
+    std::ifstream smaps("/proc/self/smaps");
+    const auto addr = reinterpret_cast<std::uintptr_t>(p);
+    bool inside = false;
+    for (std::string line; std::getline(smaps, line);) {
+        unsigned long lo = 0, hi = 0;
+        if (std::sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2 && line.find(':') > line.find(' ')) {
+            inside = lo <= addr && addr < hi;
+        } else if (inside && line.rfind("AnonHugePages:", 0) == 0) {
+            return std::stol(line.substr(14));
+        }
+    }
+    return -1;
+}
+
+// A data set's buffer asks for 2 MiB pages before it is filled: where the kernel grants
+// them on request (madvise), an 8 MiB buffer holds at least one.
+TEST(HugePages, ADataSetBufferGetsThem) {
+    std::vector<std::uint8_t> buffer;
+    reserve_in_huge_pages(buffer, std::size_t{8} << 20);
+    ASSERT_GE(buffer.capacity(), std::size_t{8} << 20);
+    const std::string enabled = thp_setting("enabled"), defrag = thp_setting("defrag");
+    if (enabled.find("[never]") != std::string::npos || enabled.empty() || defrag.find("[never]") != std::string::npos)
+        GTEST_SKIP() << "transparent huge pages are off here (" << enabled << "; defrag " << defrag << ")";
+    buffer.resize(std::size_t{8} << 20, 1);  // the first touch: the kernel chooses the pages now
+    EXPECT_GE(huge_kb_around(buffer.data() + (std::size_t{4} << 20)), 2048) << "enabled " << enabled << ", defrag " << defrag;
 }
