@@ -69,7 +69,7 @@ Network make_network(const Options& o, int inputs) {
     return std::move(m.net);
 }
 
-// "2 threads", or without --threads on a machine of 2 cores "2 threads, or 1 if faster here (…)".
+// "2 threads", or without --threads on a machine of 2 cores "2 threads, or 1 when faster here (…)".
 std::string threads_text(const Options& o) {
     const int n = gemm_threads();
     const std::string text = std::to_string(n) + (n == 1 ? " thread" : " threads");
