@@ -16,7 +16,6 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
-#include <thread>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -251,7 +250,10 @@ TEST(Trainer, ChoosesItsThreadsByTimingAndKeepsTheMetrics) {
     const Exec r = train(small_run(chosen, "--seed 7"));
     ASSERT_EQ(r.code, 0) << r.out;
     EXPECT_EQ(metrics_without_time(fixed), metrics_without_time(chosen)) << "the thread count changed a number";
-    if (std::thread::hardware_concurrency() < 2 || std::getenv("OMP_NUM_THREADS") != nullptr) return;
+    if (r.out.find("or 1 when faster here") == std::string::npos) {  // one core here: nothing to choose
+        EXPECT_EQ(r.out.find("threads: "), std::string::npos) << r.out;
+        return;
+    }
     const std::regex said(
         R"(threads: \d+ threads in \d epochs?, 1 in \d \(each chosen on the epoch's first steps; the last: [0-9.]+ ms per step on \d+, [0-9.]+ ms on 1\))");
     EXPECT_TRUE(std::regex_search(r.out, said)) << r.out;
