@@ -256,7 +256,7 @@ long huge_kb_around(const void* p) {
     bool inside = false;
     for (std::string line; std::getline(smaps, line);) {
         unsigned long lo = 0, hi = 0;
-        if (std::sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2 && line.find(':') > line.find(' ')) {
+        if (std::sscanf(line.c_str(), "%lx-%lx ", &lo, &hi) == 2) {  // a mapping's first line: "lo-hi perms …"
             inside = lo <= addr && addr < hi;
         } else if (inside && line.rfind("AnonHugePages:", 0) == 0) {
             return std::stol(line.substr(14));

@@ -8,6 +8,7 @@
 #include "gemm/gemm.hpp"
 #include "lab01_matrix/matrix_ops.hpp"
 #include "train/output_file.hpp"
+#include "train/thread_choice.hpp"
 
 namespace nnlab {
 
@@ -23,7 +24,7 @@ void write_config(const std::filesystem::path& dir, const Options& o, const Netw
       << "\",\n  \"hidden\": " << net.fc1.out() << ",\n  \"epochs\": " << o.epochs << ",\n  \"batch\": " << o.batch
       << ",\n  \"lr\": " << o.lr << ",\n  \"momentum\": " << o.momentum << ",\n  \"lr_schedule\": \"" << o.schedule
       << "\",\n  \"seed\": " << o.seed << ",\n  \"threads\": " << gemm_threads()
-      << ",\n  \"threads_auto\": " << (o.threads == 0 && gemm_threads() > 1 ? "true" : "false") << ",\n  \"resume\": \""
+      << ",\n  \"threads_auto\": " << (threads_by_timing(o.threads) ? "true" : "false") << ",\n  \"resume\": \""
       << json_escape(o.resume) << "\",\n  \"edition\": \"" << NNLAB_EDITION_NAME << "\",\n  \"gemm_kernel\": \""
       << gemm_kernel_name() << "\"\n}\n";
     write_file_atomically(dir / "config.json", f.str());

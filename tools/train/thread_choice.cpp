@@ -22,6 +22,8 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
+bool threads_by_timing(int requested_threads) { return requested_threads == 0 && gemm_threads() > 1; }
+
 ThreadChoice::ThreadChoice(int most) : phase_(Phase::Decided), most_(most), chosen_(std::max(most, 1)) {}
 
 void ThreadChoice::start_epoch() {

@@ -17,6 +17,10 @@
 
 namespace nnlab {
 
+// Whether a run chooses its thread count by timing: --threads not given (requested = 0) and
+// more than one core to choose from.
+bool threads_by_timing(int requested_threads);
+
 class ThreadChoice {
 public:
     // most: the threads to try besides one (every core). most ≤ 1: nothing to choose.

@@ -14,6 +14,7 @@
 #include "train/plot.hpp"
 #include "train/run_files.hpp"
 #include "train/run_folder.hpp"
+#include "train/thread_choice.hpp"
 #include "train/training_loop.hpp"
 
 namespace nnlab {
@@ -73,7 +74,7 @@ Network make_network(const Options& o, int inputs) {
 std::string threads_text(const Options& o) {
     const int n = gemm_threads();
     const std::string text = std::to_string(n) + (n == 1 ? " thread" : " threads");
-    return o.threads == 0 && n > 1 ? text + ", or 1 when faster here (timed at each epoch's start)" : text;
+    return threads_by_timing(o.threads) ? text + ", or 1 when faster here (timed at each epoch's start)" : text;
 }
 
 // Step 4: the run folder, with config.json and the initial model.bin: from here on there is

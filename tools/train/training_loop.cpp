@@ -77,7 +77,7 @@ float train_one_epoch(LoopState& s, Network& net, const Dataset& train, int epoc
 TrainingSummary run_epochs(Network& net, const TrainTest& data, const Options& o, const std::filesystem::path& run_dir) {
     const long steps_per_epoch = (data.train.count + o.batch - 1) / o.batch;
     LoopState s{o,  run_dir, Momentum(o.lr, o.momentum), Rng(o.seed), {}, 0, steps_per_epoch * o.epochs,
-                ThreadChoice(o.threads > 0 ? 0 : gemm_threads())};
+                ThreadChoice(threads_by_timing(o.threads) ? gemm_threads() : 0)};
     TrainingSummary summary;
     for (int epoch = 1; epoch <= o.epochs; ++epoch) {
         const float lr_at_start = s.optimizer.lr;
