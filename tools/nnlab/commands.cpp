@@ -80,6 +80,16 @@ fs::path pristine_copy(const Project& project, const Lab& lab, const std::string
                              "; it comes with the handout)");
 }
 
+// A scratch folder (and the .log a tool wrote beside it) removed when a command returns or throws.
+struct RemovedOnExit {
+    fs::path p;
+    ~RemovedOnExit() {
+        std::error_code ec;
+        fs::remove_all(p, ec);
+        fs::remove(p.string() + ".log", ec);
+    }
+};
+
 }  // namespace
 
 Progress progress_of(const LabResult& r) {
@@ -254,14 +264,7 @@ int hint_command(const Project& project, std::optional<std::string> id, std::opt
 int reset_command(const Project& project, const std::string& id, bool yes) {
     const Lab& lab = project.lab(id);
     const fs::path scratch = project.state_dir() / ("tmp-" + std::to_string(::getpid()) + "-pristine");
-    struct Cleanup {
-        fs::path p;
-        ~Cleanup() {
-            std::error_code ec;
-            fs::remove_all(p, ec);
-            fs::remove(p.string() + ".log", ec);
-        }
-    } cleanup{scratch};
+    const RemovedOnExit cleanup{scratch};
     std::vector<std::pair<fs::path, fs::path>> files;  // the student's file, its release copy
     for (const auto& file : lab.student_files) files.emplace_back(project.lab_file(lab, file), pristine_copy(project, lab, file, scratch));
 
@@ -304,13 +307,7 @@ int handin_command(const Project& project, fs::path out) {
     out = fs::absolute(out);
     if (out.extension() != ".zip") throw std::runtime_error(out.string() + ": the hand-in is a .zip");
     const fs::path stage = project.state_dir() / ("tmp-" + std::to_string(::getpid()) + "-handin");
-    struct Cleanup {
-        fs::path p;
-        ~Cleanup() {
-            std::error_code ec;
-            fs::remove_all(p, ec);
-        }
-    } cleanup{stage};
+    const RemovedOnExit cleanup{stage};
     fs::remove_all(stage);
     std::string list;
     std::vector<std::string> names;
