@@ -35,6 +35,7 @@ void ThreadChoice::start_epoch() {
 }
 
 void ThreadChoice::after_step() {
+    if (phase_ == Phase::Decided) return;  // the rest of the epoch: nothing to time
     const auto now = std::chrono::steady_clock::now();
     const bool timed = have_last_;
     const double ms = std::chrono::duration<double, std::milli>(now - last_).count();
